@@ -1,0 +1,556 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TasmoGuardian.Mqtt.Packets;
+
+namespace TasmoGuardian.Mqtt;
+
+/// <summary>
+/// A connection that looks after itself: it reconnects with capped exponential back-off and jitter, restores the
+/// subscriptions, publishes the birth message, and delivers QoS 1 messages published while offline (up to a bound).
+/// Received messages are handed to the handlers of every matching filter, one at a time, off the socket's loop.
+/// </summary>
+public sealed class ManagedMqttClient : IAsyncDisposable
+{
+    private readonly ManagedMqttClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly LinkedList<PendingPublish> _queue = new();
+    private readonly LinkedList<PendingPublish> _inflight = new();
+    private readonly Channel<MqttMessage> _incoming;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Action<PendingPublish> _onAcknowledged;
+    private Subscription[] _subscriptionSnapshot = [];
+    private int _subscriptionVersion;
+    private MqttConnection? _connection;
+    private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _connectionLoop = Task.CompletedTask;
+    private Task _dispatchLoop = Task.CompletedTask;
+    private int _started;
+
+    public ManagedMqttClient(ManagedMqttClientOptions options, ILogger<ManagedMqttClient>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _incoming = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.IncomingQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _onAcknowledged = OnAcknowledged;
+    }
+
+    /// <summary>Raised after every (re)connection, once subscriptions are restored and the birth message is sent.</summary>
+    public event EventHandler? Connected;
+
+    public event EventHandler<MqttDisconnectedEventArgs>? Disconnected;
+
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection is not null;
+            }
+        }
+    }
+
+    /// <summary>Why the last connection attempt failed or the last connection ended; null while all is well.</summary>
+    public Exception? LastError { get; private set; }
+
+    public int OfflineQueueLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts connecting in the background; it returns at once and never throws for an unreachable broker.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("The client was started already.");
+        }
+
+        var stopping = _stopping.Token;
+        _dispatchLoop = Task.Run(() => DispatchLoopAsync(stopping), CancellationToken.None);
+        _connectionLoop = Task.Run(() => ConnectionLoopAsync(stopping), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _connectedSignal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes now if connected, and again after every reconnection. The handler runs for every message whose
+    /// topic matches the filter, including retained ones.
+    /// </summary>
+    public async Task SubscribeAsync(string filter, MqttQualityOfService qualityOfService, MqttMessageHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!TopicFilter.IsValidFilter(filter))
+        {
+            throw new ArgumentException($"'{filter}' is not a valid MQTT topic filter.", nameof(filter));
+        }
+
+        MqttConnection? connection;
+        lock (_gate)
+        {
+            _subscriptions[filter] = new Subscription(filter, qualityOfService, handler);
+            _subscriptionSnapshot = [.. _subscriptions.Values];
+            _subscriptionVersion++;
+            connection = _connection;
+        }
+
+        if (connection is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<byte> codes;
+        try
+        {
+            codes = await connection.SubscribeAsync([new MqttTopicSubscription(filter, qualityOfService)], cancellationToken)
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException)
+        {
+            // The connection is going away; the subscription is restored with the next one.
+            return;
+        }
+
+        if (codes[0] == SubAckPacket.Failure)
+        {
+            MqttLog.SubscriptionRefused(_logger, filter);
+            throw new MqttSubscribeException($"The broker refused the subscription to '{filter}'.");
+        }
+    }
+
+    public async Task UnsubscribeAsync(string filter, CancellationToken cancellationToken)
+    {
+        MqttConnection? connection;
+        lock (_gate)
+        {
+            if (!_subscriptions.Remove(filter))
+            {
+                return;
+            }
+
+            _subscriptionSnapshot = [.. _subscriptions.Values];
+            _subscriptionVersion++;
+            connection = _connection;
+        }
+
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.UnsubscribeAsync([filter], cancellationToken).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException)
+        {
+            // Not subscribing again on the next connection is all the unsubscribing needed.
+        }
+    }
+
+    /// <summary>
+    /// Publishes a message. QoS 0 is sent if connected and otherwise dropped. QoS 1 and 2 complete when the broker has
+    /// acknowledged them; while offline they wait in a bounded queue and throw <see cref="MqttPublishDroppedException"/>
+    /// if pushed out of it.
+    /// </summary>
+    public Task PublishAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!TopicFilter.IsValidTopicName(message.Topic))
+        {
+            throw new ArgumentException($"'{message.Topic}' is not a valid MQTT topic name.", nameof(message));
+        }
+
+        PendingPublish pending;
+        lock (_gate)
+        {
+            if (message.QualityOfService == MqttQualityOfService.AtMostOnce)
+            {
+                if (_connection is { } connection)
+                {
+                    connection.Publish(message, false, null);
+                }
+                else
+                {
+                    MqttLog.DroppedWhileOffline(_logger, message.Topic);
+                }
+
+                return Task.CompletedTask;
+            }
+
+            pending = new PendingPublish(message, _onAcknowledged);
+            if (_connection is { } current && _queue.Count == 0)
+            {
+                SendLocked(current, pending);
+            }
+            else
+            {
+                _queue.AddLast(pending.Node);
+                TrimQueueLocked();
+            }
+        }
+
+        return cancellationToken.CanBeCanceled ? pending.Completion.WaitAsync(cancellationToken) : pending.Completion;
+    }
+
+    /// <summary>Disconnects cleanly (no will) and stops reconnecting. Messages still waiting are dropped.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        MqttConnection? connection;
+        lock (_gate)
+        {
+            connection = _connection;
+        }
+
+        await _stopping.CancelAsync();
+        if (connection is not null)
+        {
+            await connection.DisconnectAsync(cancellationToken);
+        }
+
+        await Task.WhenAll(_connectionLoop, _dispatchLoop).WaitAsync(cancellationToken);
+        lock (_gate)
+        {
+            var stopped = new MqttConnectionClosedException("The client was stopped.");
+            foreach (var pending in _queue.Concat(_inflight).ToList())
+            {
+                pending.Drop(stopped);
+            }
+
+            _queue.Clear();
+            _inflight.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    private void SendLocked(MqttConnection connection, PendingPublish pending)
+    {
+        _inflight.AddLast(pending.Node);
+        connection.Publish(pending.Message, pending.Attempts++ > 0, pending);
+    }
+
+    private void TrimQueueLocked()
+    {
+        while (_queue.Count > _options.MaxOfflineQueue && _queue.First is { } oldest)
+        {
+            _queue.RemoveFirst();
+            MqttLog.OfflineQueueDropped(_logger, _options.MaxOfflineQueue, oldest.Value.Message.Topic);
+            oldest.Value.Drop(new MqttPublishDroppedException($"The offline queue held more than {_options.MaxOfflineQueue} messages; the one for '{oldest.Value.Message.Topic}' was dropped."));
+        }
+    }
+
+    private void OnAcknowledged(PendingPublish pending)
+    {
+        lock (_gate)
+        {
+            if (pending.Node.List == _inflight)
+            {
+                _inflight.Remove(pending.Node);
+            }
+        }
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken stopping)
+    {
+        var broker = _options.Client.ToString();
+        var failures = 0;
+        Type? lastFailure = null;
+        while (!stopping.IsCancellationRequested)
+        {
+            MqttConnection connection;
+            try
+            {
+                connection = await MqttConnection.ConnectAsync(_options.Client, OnMessageAsync, _logger, _time, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LastError = ex;
+                var permanent = ex is MqttConnectException { IsPermanent: true };
+                var delay = permanent ? _options.MaxReconnectDelay : Backoff(failures);
+                var sameAsBefore = failures > 0 && lastFailure == ex.GetType() && !permanent;
+                if (permanent && failures == 0 || permanent && lastFailure != ex.GetType())
+                {
+                    MqttLog.LoginRefused(_logger, broker, ex.Message, delay.TotalSeconds);
+                }
+                else if (sameAsBefore || permanent)
+                {
+                    MqttLog.ConnectFailedAgain(_logger, broker, ex.Message);
+                }
+                else
+                {
+                    MqttLog.ConnectFailed(_logger, broker, ex.Message, delay.TotalSeconds);
+                }
+
+                lastFailure = ex.GetType();
+                failures++;
+                if (!await DelayAsync(delay, stopping))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            failures = 0;
+            lastFailure = null;
+            if (!await OnConnectedAsync(connection, stopping))
+            {
+                await connection.DisposeAsync();
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var reason = await connection.Completion;
+            OnDisconnected(connection, reason);
+            if (stopping.IsCancellationRequested)
+            {
+                MqttLog.Disconnected(_logger, broker);
+                return;
+            }
+
+            var wait = Backoff(0);
+            MqttLog.ConnectionLost(_logger, broker, reason?.Message ?? "closed.", wait.TotalSeconds);
+            if (!await DelayAsync(wait, stopping))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> OnConnectedAsync(MqttConnection connection, CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                Subscription[] subscriptions;
+                int version;
+                lock (_gate)
+                {
+                    subscriptions = _subscriptionSnapshot;
+                    version = _subscriptionVersion;
+                }
+
+                await RestoreSubscriptionsAsync(connection, subscriptions, stopping);
+                lock (_gate)
+                {
+                    if (version != _subscriptionVersion)
+                    {
+                        // Someone subscribed while we were restoring: go round once more so nothing is missed.
+                        continue;
+                    }
+
+                    _connection = connection;
+                    if (_options.BirthMessage is { } birth)
+                    {
+                        var pending = new PendingPublish(birth, _onAcknowledged);
+                        if (birth.QualityOfService == MqttQualityOfService.AtMostOnce)
+                        {
+                            connection.Publish(birth, false, null);
+                        }
+                        else
+                        {
+                            SendLocked(connection, pending);
+                        }
+                    }
+
+                    while (_queue.First is { } first)
+                    {
+                        _queue.RemoveFirst();
+                        SendLocked(connection, first.Value);
+                    }
+
+                    LastError = null;
+                    _connectedSignal.TrySetResult();
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException or MqttProtocolException)
+        {
+            MqttLog.RestoreFailed(_logger, ex.Message);
+            return false;
+        }
+
+        MqttLog.Connected(_logger, _options.Client.ToString());
+        try
+        {
+            Connected?.Invoke(this, EventArgs.Empty);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not take the connection down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            MqttLog.HandlerFailed(_logger, ex, "(connected event)", string.Empty);
+        }
+
+        return true;
+    }
+
+    private async Task RestoreSubscriptionsAsync(MqttConnection connection, Subscription[] subscriptions, CancellationToken stopping)
+    {
+        const int PerPacket = 32;
+        for (var i = 0; i < subscriptions.Length; i += PerPacket)
+        {
+            var chunk = subscriptions.Skip(i).Take(PerPacket).Select(s => new MqttTopicSubscription(s.Filter, s.QualityOfService)).ToList();
+            var codes = await connection.SubscribeAsync(chunk, stopping).WaitAsync(_options.OperationTimeout, _time, stopping);
+            for (var j = 0; j < codes.Count; j++)
+            {
+                if (codes[j] == SubAckPacket.Failure)
+                {
+                    MqttLog.SubscriptionRefused(_logger, chunk[j].Filter);
+                }
+            }
+        }
+    }
+
+    private void OnDisconnected(MqttConnection connection, Exception? reason)
+    {
+        lock (_gate)
+        {
+            if (_connection == connection)
+            {
+                _connection = null;
+            }
+
+            // Unacknowledged messages go back to the front of the queue in the order they were sent.
+            while (_inflight.Last is { } last)
+            {
+                _inflight.RemoveLast();
+                _queue.AddFirst(last);
+            }
+
+            TrimQueueLocked();
+            if (_connectedSignal.Task.IsCompleted)
+            {
+                _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            LastError = reason;
+        }
+
+        try
+        {
+            Disconnected?.Invoke(this, new MqttDisconnectedEventArgs(reason));
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not take the reconnection down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            MqttLog.HandlerFailed(_logger, ex, "(disconnected event)", string.Empty);
+        }
+    }
+
+    private ValueTask OnMessageAsync(MqttMessage message, CancellationToken cancellationToken) =>
+        _incoming.Writer.WriteAsync(message, cancellationToken);
+
+    private async Task DispatchLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var message in _incoming.Reader.ReadAllAsync(stopping))
+            {
+                foreach (var subscription in Volatile.Read(ref _subscriptionSnapshot))
+                {
+                    if (!TopicFilter.Matches(subscription.Filter, message.Topic))
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await subscription.Handler(message, stopping);
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+#pragma warning disable CA1031 // Handlers are the caller's code; one bad message must not stop the others.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        MqttLog.HandlerFailed(_logger, ex, subscription.Filter, message.Topic);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var min = _options.MinReconnectDelay.TotalMilliseconds;
+        var max = _options.MaxReconnectDelay.TotalMilliseconds;
+        var ceiling = Math.Min(max, min * Math.Pow(2, Math.Min(failures, 30)));
+
+        // Half fixed, half random: brokers restarting see their clients spread out instead of all at once.
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, stopping);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace TasmoGuardian.Mqtt.Packets;
+
+internal readonly record struct MqttTopicSubscription(string Filter, MqttQualityOfService QualityOfService);

@@ -1,0 +1,39 @@
+using TasmoGuardian.Mqtt.Packets;
+
+namespace TasmoGuardian.Mqtt;
+
+/// <summary>A QoS 1 or 2 message on its way: queued while offline, in flight while connected, done when acknowledged.</summary>
+internal sealed class PendingPublish : IAckWaiter
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<PendingPublish> _onAcknowledged;
+
+    public PendingPublish(MqttMessage message, Action<PendingPublish> onAcknowledged)
+    {
+        Message = message;
+        _onAcknowledged = onAcknowledged;
+        Node = new LinkedListNode<PendingPublish>(this);
+    }
+
+    public MqttMessage Message { get; }
+
+    /// <summary>Its place in the offline queue or the in-flight list; it is in at most one of them.</summary>
+    public LinkedListNode<PendingPublish> Node { get; }
+
+    public int Attempts { get; set; }
+
+    public Task Completion => _completion.Task;
+
+    public void Acknowledge(MqttPacket ack)
+    {
+        _onAcknowledged(this);
+        _completion.TrySetResult();
+    }
+
+    /// <summary>The connection ended: the managed client puts the message back in the queue, so nothing to do here.</summary>
+    public void Fail(Exception reason)
+    {
+    }
+
+    public void Drop(Exception reason) => _completion.TrySetException(reason);
+}

@@ -1,0 +1,3 @@
+namespace TasmoGuardian.Mqtt;
+
+internal sealed record Subscription(string Filter, MqttQualityOfService QualityOfService, MqttMessageHandler Handler);

@@ -1,0 +1,14 @@
+using TasmoGuardian.Mqtt.Packets;
+
+namespace TasmoGuardian.Mqtt;
+
+internal sealed class TaskAckWaiter : IAckWaiter
+{
+    private readonly TaskCompletionSource<MqttPacket> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<MqttPacket> Task => _completion.Task;
+
+    public void Acknowledge(MqttPacket ack) => _completion.TrySetResult(ack);
+
+    public void Fail(Exception reason) => _completion.TrySetException(reason);
+}
