@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.Backups;
+
+/// <summary>
+/// The files under backup_dir: written whole or not at all (a temporary name in the same folder, flushed, then
+/// renamed), never outside backup_dir, and found again after a crash.
+/// </summary>
+internal sealed class BackupFiles
+{
+    public const string TemporaryPrefix = ".tg-";
+    public const string TemporarySuffix = ".tmp";
+
+    private readonly IBackupFileSystem _fileSystem;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BackupFiles> _logger;
+
+    public BackupFiles(GuardianOptions options, IBackupFileSystem fileSystem, TimeProvider time, ILogger<BackupFiles> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Root = Path.GetFullPath(options.BackupDir);
+        _fileSystem = fileSystem;
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Root { get; }
+
+    public async Task<SavedBackup> SaveAsync(Device device, ReadOnlyMemory<byte> content, string extension, string? version, DateTimeOffset when, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var folder = BackupFileName.Folder(device.Name, device.Mac);
+        var directory = Resolve(folder);
+        string temporary;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            temporary = Path.Combine(directory, $"{TemporaryPrefix}{Guid.NewGuid():N}{TemporarySuffix}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(new BackupFailure(BackupFailureKind.WriteFailed, $"cannot create the folder {folder}: {ex.Message}"), ex);
+        }
+
+        var local = TimeZoneInfo.ConvertTime(when, _time.LocalTimeZone).DateTime;
+        try
+        {
+            await _fileSystem.WriteNewFileAsync(temporary, content, cancellationToken);
+
+            // Two backups of one device within a second would share a name; the later one moves to the next second.
+            while (true)
+            {
+                var name = BackupFileName.File(device.Mac, local, version, extension);
+                var final = Path.Combine(directory, name);
+                if (!File.Exists(final))
+                {
+                    File.Move(temporary, final, overwrite: false);
+                    return new SavedBackup($"{folder}/{name}", content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
+                }
+
+                local = local.AddSeconds(1);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            DeleteQuietly(temporary);
+            throw new BackupException(new BackupFailure(BackupFailureKind.WriteFailed, $"cannot write the backup file: {ex.Message}"), ex);
+        }
+        catch
+        {
+            // Cancelled or anything else: nothing half-written stays behind.
+            DeleteQuietly(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>The full path of a stored relative name; refuses names that would leave backup_dir.</summary>
+    public string Resolve(string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relative));
+        var root = Root.EndsWith(Path.DirectorySeparatorChar) ? Root : Root + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"'{relative}' is outside backup_dir.");
+        }
+
+        return full;
+    }
+
+    public bool Delete(string relative)
+    {
+        var path = Resolve(relative);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    public bool Exists(string relative) => File.Exists(Resolve(relative));
+
+    /// <summary>Removes temporary files left by a crash or a power cut; run before any backup starts.</summary>
+    public int RemoveTemporaryFiles()
+    {
+        var removed = 0;
+        foreach (var folder in Folders())
+        {
+            foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder, $"{TemporaryPrefix}*{TemporarySuffix}")))
+            {
+                if (DeleteQuietly(file))
+                {
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Files this program named, as "folder/file", for the start-up check against the database.</summary>
+    public IEnumerable<string> ListBackupFiles()
+    {
+        foreach (var folder in Folders())
+        {
+            foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder)))
+            {
+                var name = Path.GetFileName(file);
+                if (BackupFileName.Parse(name) is not null)
+                {
+                    yield return $"{Path.GetFileName(folder)}/{name}";
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> SafeEnumerate(Func<IEnumerable<string>> list)
+    {
+        try
+        {
+            return list().ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private IEnumerable<string> Folders() => Directory.Exists(Root) ? SafeEnumerate(() => Directory.EnumerateDirectories(Root)) : [];
+
+    private bool DeleteQuietly(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            BackupLog.CannotDelete(_logger, path, ex.Message);
+        }
+
+        return false;
+    }
+}

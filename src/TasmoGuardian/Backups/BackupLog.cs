@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace TasmoGuardian.Backups;
+
+internal static partial class BackupLog
+{
+    /// <summary>The structured event design.md names: one line per device backup, whatever the outcome.</summary>
+    [LoggerMessage(EventId = 3001, EventName = "backup_operation", Level = LogLevel.Information,
+        Message = "backup_operation operation={Operation} device_id={DeviceId} device_name={DeviceName} device_ip={DeviceIp} filename={FileName} size_bytes={SizeBytes} outcome={Outcome} duration_ms={DurationMs} reason={Reason}")]
+    public static partial void Operation(ILogger logger, string operation, string deviceId, string deviceName, string deviceIp, string fileName, long sizeBytes, string outcome, long durationMs, string reason);
+
+    [LoggerMessage(EventId = 3002, EventName = "backup_all_operation", Level = LogLevel.Information,
+        Message = "backup_all_operation trigger={Trigger} backed_up={BackedUp} skipped={Skipped} failed={Failed} duration_ms={DurationMs}")]
+    public static partial void AllOperation(ILogger logger, string trigger, int backedUp, int skipped, int failed, long durationMs);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Backup of all {Count} devices started ({Trigger})")]
+    public static partial void RunStarted(ILogger logger, int count, string trigger);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Backup request for {Target} merged with one already waiting or running")]
+    public static partial void Merged(ILogger logger, string target);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Cannot delete {Path}: {Reason}")]
+    public static partial void CannotDelete(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Removed {Count} temporary files left by an interrupted backup")]
+    public static partial void TemporaryFilesRemoved(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Backup file {FileName} is missing; its record is removed")]
+    public static partial void MissingFile(ILogger logger, string fileName);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Backup file {FileName} had no record (interrupted before it was stored); recorded it now")]
+    public static partial void AdoptedFile(ILogger logger, string fileName);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retention: deleted {Count} old backups of {DeviceName}, keeping {Keep}")]
+    public static partial void Pruned(ILogger logger, int count, string deviceName, int keep);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Backup of {DeviceName} failed unexpectedly")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string deviceName);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Scheduled backup-all: next run at {Next}")]
+    public static partial void NextScheduled(ILogger logger, DateTimeOffset next);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The schedule '{Schedule}' never occurs; no automatic backups")]
+    public static partial void NeverScheduled(ILogger logger, string schedule);
+}

@@ -1,0 +1,8 @@
+namespace TasmoGuardian.Backups;
+
+internal enum BackupOutcomeKind
+{
+    Succeeded,
+    Failed,
+    Skipped,
+}

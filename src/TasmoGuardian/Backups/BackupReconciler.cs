@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using TasmoGuardian.Storage;
+
+namespace TasmoGuardian.Backups;
+
+/// <summary>
+/// Start-up repair after a crash or power cut, before any backup runs: temporary files go, rows whose file is gone go,
+/// and finished files that never got their row (the process died between rename and commit) are recorded. After it,
+/// every file has its row and every row its file.
+/// </summary>
+internal sealed class BackupReconciler
+{
+    private readonly BackupFiles _files;
+    private readonly BackupStore _backups;
+    private readonly DeviceStore _devices;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BackupReconciler> _logger;
+
+    public BackupReconciler(BackupFiles files, BackupStore backups, DeviceStore devices, TimeProvider time, ILogger<BackupReconciler> logger)
+    {
+        _files = files;
+        _backups = backups;
+        _devices = devices;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var removed = _files.RemoveTemporaryFiles();
+        if (removed > 0)
+        {
+            BackupLog.TemporaryFilesRemoved(_logger, removed);
+        }
+
+        var rows = await _backups.ListAllAsync(cancellationToken);
+        var recorded = rows.Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
+        var missing = new List<long>();
+        foreach (var row in rows)
+        {
+            if (!ExistsSafely(row.FileName))
+            {
+                BackupLog.MissingFile(_logger, row.FileName);
+                missing.Add(row.Id);
+            }
+        }
+
+        var deviceIds = (await _devices.LoadAllAsync(cancellationToken)).ToDictionary(d => d.Mac, d => d.Id);
+        var adopted = new List<BackupRecord>();
+        foreach (var relative in _files.ListBackupFiles())
+        {
+            if (recorded.Contains(relative) || BackupFileName.Parse(relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..]) is not { } name)
+            {
+                continue;
+            }
+
+            // Files of devices this database never knew (copied in by hand, another install) are left alone.
+            if (!deviceIds.TryGetValue(name.Mac, out var deviceId))
+            {
+                continue;
+            }
+
+            var content = await File.ReadAllBytesAsync(_files.Resolve(relative), cancellationToken);
+            adopted.Add(new BackupRecord(0, deviceId, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)),
+                name.Version == "unknown" ? null : name.Version, ToUtc(name.LocalTime)));
+            BackupLog.AdoptedFile(_logger, relative);
+        }
+
+        if (missing.Count > 0 || adopted.Count > 0)
+        {
+            await _backups.ReconcileAsync(missing, adopted, cancellationToken);
+        }
+    }
+
+    private bool ExistsSafely(string relative)
+    {
+        try
+        {
+            return _files.Exists(relative);
+        }
+        catch (InvalidOperationException)
+        {
+            // A row pointing outside backup_dir is not ours to follow.
+            return false;
+        }
+    }
+
+    private DateTimeOffset ToUtc(DateTime local)
+    {
+        var zone = _time.LocalTimeZone;
+        var wall = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddHours(1);
+        }
+
+        var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
+        return new DateTimeOffset(wall, offset).ToUniversalTime();
+    }
+}

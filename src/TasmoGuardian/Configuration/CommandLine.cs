@@ -1,0 +1,59 @@
+namespace TasmoGuardian.Configuration;
+
+/// <summary>The command line: <c>--options FILE</c>, <c>--data-dir DIR</c>, <c>--help</c>, <c>--version</c>.</summary>
+internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool ShowVersion)
+{
+    public const string Usage = """
+        Tasmo Guardian: backs up the configuration of Tasmota and WLED devices and shows it in Home Assistant.
+
+        Usage: TasmoGuardian [--options FILE] [--data-dir DIR]
+
+          --options FILE   options as JSON (default /data/options.json; a missing file means all defaults)
+          --data-dir DIR   where the database lives (default /data)
+          --help           show this text
+          --version        show the version
+
+        Environment: SUPERVISOR_TOKEN (set by Home Assistant) lets it ask the Supervisor for the MQTT broker
+        when mqtt_host is empty; TZ sets the time zone used for file names and the schedule.
+        """;
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var options = GuardianPaths.DefaultOptionsFile;
+        var data = GuardianPaths.DefaultDataDirectory;
+        var help = false;
+        var version = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--options":
+                    options = Value(args, ref i);
+                    break;
+                case "--data-dir":
+                    data = Value(args, ref i);
+                    break;
+                case "--help" or "-h":
+                    help = true;
+                    break;
+                case "--version":
+                    version = true;
+                    break;
+                default:
+                    throw new OptionsException($"Unknown argument '{args[i]}'. Try --help.");
+            }
+        }
+
+        return new CommandLine(new GuardianPaths(options, data), help, version);
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new OptionsException($"Argument {args[i]} needs a value. Try --help.");
+        }
+
+        return args[++i];
+    }
+}

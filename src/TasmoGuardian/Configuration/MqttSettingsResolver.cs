@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace TasmoGuardian.Configuration;
+
+/// <summary>
+/// Decides which broker to use (contract.md, "Running it"): the options win; with an empty mqtt_host inside Home
+/// Assistant, the Supervisor's MQTT service (the Mosquitto add-on); otherwise localhost.
+/// </summary>
+internal static class MqttSettingsResolver
+{
+    public const string SupervisorUrlVariable = "TASMO_GUARDIAN_SUPERVISOR_URL";
+    public const string DefaultSupervisorUrl = "http://supervisor";
+
+    public static async Task<MqttSettings> ResolveAsync(GuardianOptions options, Func<string, string?> environment, HttpClient http, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(options.MqttHost))
+        {
+            return new MqttSettings(options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the add-on options");
+        }
+
+        var token = environment("SUPERVISOR_TOKEN") ?? environment("HASSIO_TOKEN");
+        if (string.IsNullOrEmpty(token))
+        {
+            return new MqttSettings("localhost", options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the defaults (no mqtt_host and no Supervisor)");
+        }
+
+        var url = environment(SupervisorUrlVariable) ?? DefaultSupervisorUrl;
+        var service = await AskSupervisorAsync(new Uri(new Uri(url.TrimEnd('/') + "/"), "services/mqtt"), token, http, cancellationToken);
+
+        // A user name or password typed into the options still wins over the Supervisor's.
+        return service with
+        {
+            Username = options.MqttUsername ?? service.Username,
+            Password = options.MqttPassword ?? service.Password,
+        };
+    }
+
+    private static async Task<MqttSettings> AskSupervisorAsync(Uri uri, string token, HttpClient http, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SupervisorException($"Cannot reach the Supervisor at {uri}: {ex.Message} Set mqtt_host to choose a broker yourself.", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SupervisorException($"The Supervisor at {uri} did not answer in time. Set mqtt_host to choose a broker yourself.", ex);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var message = ReadMessage(body);
+            if (!response.IsSuccessStatusCode || message is not null && ReadResult(body) == "error")
+            {
+                var detail = $"HTTP {(int)response.StatusCode}{(message is null ? "" : $" \"{message}\"")}";
+                if (message?.Contains("not enabled", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    throw new SupervisorException($"Home Assistant has no MQTT broker ({detail}): install and start the Mosquitto broker add-on, or set mqtt_host.");
+                }
+
+                if (response.StatusCode == System.Net.HttpStatusCode.Forbidden)
+                {
+                    throw new SupervisorException($"The Supervisor refused to share the MQTT settings ({detail}): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.");
+                }
+
+                throw new SupervisorException($"The Supervisor did not give the MQTT settings ({detail}). Set mqtt_host to choose a broker yourself.");
+            }
+
+            return ParseService(body);
+        }
+    }
+
+    private static MqttSettings ParseService(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var data = document.RootElement.GetProperty("data");
+            var host = data.GetProperty("host").GetString();
+            if (string.IsNullOrEmpty(host))
+            {
+                throw new SupervisorException("The Supervisor's MQTT settings have no host.");
+            }
+
+            // The documentation shows the port as a string, the schema as a number: accept both.
+            var portElement = data.GetProperty("port");
+            var port = portElement.ValueKind == JsonValueKind.Number
+                ? portElement.GetInt32()
+                : int.Parse(portElement.GetString() ?? string.Empty, NumberStyles.None, CultureInfo.InvariantCulture);
+            var ssl = data.TryGetProperty("ssl", out var sslElement) && sslElement.ValueKind == JsonValueKind.True;
+            var username = data.TryGetProperty("username", out var user) && user.ValueKind == JsonValueKind.String ? user.GetString() : null;
+            var password = data.TryGetProperty("password", out var pass) && pass.ValueKind == JsonValueKind.String ? pass.GetString() : null;
+            return new MqttSettings(host, port, username, password, ssl, "the Home Assistant Supervisor");
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new SupervisorException($"The Supervisor's answer about MQTT could not be read: {ex.Message}", ex);
+        }
+    }
+
+    private static string? ReadMessage(byte[] body) => ReadString(body, "message");
+
+    private static string? ReadResult(byte[] body) => ReadString(body, "result");
+
+    private static string? ReadString(byte[] body, string key)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

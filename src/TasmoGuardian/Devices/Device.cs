@@ -1,0 +1,52 @@
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices.Tasmota;
+
+namespace TasmoGuardian.Devices;
+
+/// <summary>One device as the program knows it: identity, how to reach it, and the state of its backups.</summary>
+internal sealed record Device
+{
+    public long Id { get; init; }
+
+    public required Mac Mac { get; init; }
+
+    public required string Name { get; init; }
+
+    public NameSource NameSource { get; init; }
+
+    public DeviceType Type { get; init; }
+
+    public string? Ip { get; init; }
+
+    /// <summary>From the <c>devices</c> option; it wins over the learned IP for reaching the device.</summary>
+    public string? ConfiguredHost { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Hostname { get; init; }
+
+    public TasmotaTopic? Topic { get; init; }
+
+    /// <summary>From the device's LWT; null when unknown. Not stored: the next LWT tells again.</summary>
+    public bool? Online { get; init; }
+
+    /// <summary>The user deleted the device in Home Assistant: do not publish it until it changes.</summary>
+    public bool HiddenInHomeAssistant { get; init; }
+
+    public DateTimeOffset? LastBackup { get; init; }
+
+    public int NoOfBackups { get; init; }
+
+    public long? LastBackupSize { get; init; }
+
+    public BackupResultState LastResult { get; init; }
+
+    public string? LastReason { get; init; }
+
+    public DateTimeOffset? LastAttempt { get; init; }
+
+    /// <summary>Host (and port) to reach the device at, or null while no address is known.</summary>
+    public string? Address => ConfiguredHost ?? Ip;
+}

@@ -1,0 +1,23 @@
+namespace TasmoGuardian.Devices;
+
+/// <summary>What changed about a device, so listeners can do only the work that change needs.</summary>
+[Flags]
+internal enum DeviceChange
+{
+    None = 0,
+
+    /// <summary>First seen.</summary>
+    Added = 1,
+
+    /// <summary>Name, address, version, model or topics: what Home Assistant's device card shows.</summary>
+    Identity = 2,
+
+    /// <summary>A backup finished, failed or was pruned: the sensors' states.</summary>
+    Backup = 4,
+
+    /// <summary>Only the LWT changed.</summary>
+    Presence = 8,
+
+    /// <summary>Hidden in or shown again in Home Assistant.</summary>
+    Visibility = 16,
+}

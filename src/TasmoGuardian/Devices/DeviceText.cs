@@ -1,0 +1,89 @@
+using System.Text;
+
+namespace TasmoGuardian.Devices;
+
+/// <summary>Cleans text that devices send about themselves before it is stored or shown.</summary>
+internal static class DeviceText
+{
+    public const int MaxNameLength = 64;
+
+    /// <summary>Control characters dropped, surrounding space trimmed, cut to 64 characters; null when nothing is left.</summary>
+    public static string? CleanName(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(Math.Min(raw.Length, MaxNameLength * 2));
+        foreach (var c in raw)
+        {
+            if (!char.IsControl(c) && c != '\uFFFD')
+            {
+                builder.Append(c);
+            }
+
+            if (builder.Length > MaxNameLength * 2)
+            {
+                break;
+            }
+        }
+
+        var text = builder.ToString().Trim();
+        if (text.Length > MaxNameLength)
+        {
+            var cut = char.IsHighSurrogate(text[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength;
+            text = text[..cut].TrimEnd();
+        }
+
+        return text.Length == 0 ? null : text;
+    }
+
+    /// <summary>
+    /// The firmware version without its build suffix ("13.1.0(tasmota)" → "13.1.0"); null when it does not look like
+    /// a version at all, so a hostile payload cannot put arbitrary text into a sensor or a file name.
+    /// </summary>
+    public static string? CleanVersion(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var text = raw.Trim();
+        var paren = text.IndexOf('(', StringComparison.Ordinal);
+        if (paren >= 0)
+        {
+            text = text[..paren].Trim();
+        }
+
+        if (text.Length is 0 or > 40 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '+'))
+        {
+            return null;
+        }
+
+        return text;
+    }
+
+    public static string? CleanHostname(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw) || raw.Length > 253)
+        {
+            return null;
+        }
+
+        return raw.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') ? raw : null;
+    }
+
+    public static string? CleanIp(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw) || raw.Length > 45)
+        {
+            return null;
+        }
+
+        return System.Net.IPAddress.TryParse(raw, out var address) && !address.Equals(System.Net.IPAddress.Any) ? address.ToString() : null;
+    }
+
+    public static string? CleanModel(string? raw) => CleanName(raw);
+}

@@ -1,0 +1,228 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Mqtt;
+
+namespace TasmoGuardian.Devices.Tasmota;
+
+/// <summary>
+/// Finds Tasmota devices over MQTT: native discovery, replies to the status request sent to the group topic (which
+/// also finds devices with discovery off), and telemetry (INFO1, INFO2, STATE, LWT) read on each device's own topics.
+/// </summary>
+internal sealed class TasmotaInventory : IHostedService
+{
+    public const string DiscoveryFilter = "tasmota/discovery/+/config";
+
+    private static readonly string[] StatusSuffixes = ["STATUS", "STATUS2", "STATUS5"];
+    private static readonly string[] TelemetrySuffixes = ["INFO1", "INFO2", "STATE", "LWT"];
+
+    private readonly ManagedMqttClient _mqtt;
+    private readonly DeviceRegistry _registry;
+    private readonly GuardianOptions _options;
+    private readonly InventoryRefresh _refresh;
+    private readonly ILogger<TasmotaInventory> _logger;
+    private readonly PendingReports _pending = new();
+    private readonly OncePerKey _reported = new();
+    private readonly HashSet<string> _deviceSubscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public TasmotaInventory(ManagedMqttClient mqtt, DeviceRegistry registry, GuardianOptions options, InventoryRefresh refresh, ILogger<TasmotaInventory> logger)
+    {
+        _mqtt = mqtt;
+        _registry = registry;
+        _options = options;
+        _refresh = refresh;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.TasmotaDiscovery)
+        {
+            return;
+        }
+
+        await _mqtt.SubscribeAsync(DiscoveryFilter, MqttQualityOfService.AtLeastOnce, OnDiscoveryAsync, cancellationToken);
+
+        // The default FullTopic %prefix%/%topic%/ and the swapped %topic%/%prefix%/; other layouts get their own
+        // subscriptions once discovery tells us their FullTopic.
+        foreach (var suffix in StatusSuffixes)
+        {
+            await _mqtt.SubscribeAsync($"stat/+/{suffix}", MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
+            await _mqtt.SubscribeAsync($"+/stat/{suffix}", MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
+        }
+
+        foreach (var suffix in TelemetrySuffixes)
+        {
+            await _mqtt.SubscribeAsync($"tele/+/{suffix}", MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
+            await _mqtt.SubscribeAsync($"+/tele/{suffix}", MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
+        }
+
+        foreach (var device in _registry.Snapshot())
+        {
+            await SubscribeDeviceTopicsAsync(device, cancellationToken);
+        }
+
+        _registry.Changed += (_, e) =>
+        {
+            if (e.Change.HasFlag(DeviceChange.Identity))
+            {
+                _ = SubscribeDeviceTopicsAsync(e.Device, _stopping.Token);
+            }
+        };
+        _mqtt.Connected += (_, _) => _ = RequestStatusAsync("connected to the broker");
+        _refresh.Requested += (_, _) => _ = RequestStatusAsync("refresh button");
+        if (_mqtt.IsConnected)
+        {
+            _ = RequestStatusAsync("start-up");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+    }
+
+    /// <summary>Asks every device to report STATUS 5 (network, with the MAC) and then STATUS 2 (firmware).</summary>
+    public async Task RequestStatusAsync(string reason)
+    {
+        try
+        {
+            var token = _stopping.Token;
+            foreach (var payload in (string[])["5", "2"])
+            {
+                await Command("cmnd/tasmotas/STATUS", payload, token);
+                await Command("tasmotas/cmnd/STATUS", payload, token);
+            }
+
+            // Devices with other FullTopics do not listen to the group topic; ask them one by one.
+            foreach (var device in _registry.Snapshot().Where(d => d.Topic is { IsStandard: false }))
+            {
+                var commandBase = TasmotaTopics.CommandBase(device.Topic!, device.Hostname, device.Mac);
+                await Command($"{commandBase}STATUS", "5", token);
+                await Command($"{commandBase}STATUS", "2", token);
+            }
+
+            DeviceLog.StatusRequested(_logger, reason);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MqttConnectionClosedException or MqttPublishDroppedException or ArgumentException)
+        {
+            // Not connected or shutting down: the next connection asks again.
+        }
+    }
+
+    private Task Command(string topic, string payload, CancellationToken cancellationToken) =>
+        _mqtt.PublishAsync(new MqttMessage(topic, Encoding.ASCII.GetBytes(payload), MqttQualityOfService.AtMostOnce), cancellationToken);
+
+    private async ValueTask OnDiscoveryAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        var parts = message.Topic.Split('/');
+        var result = TasmotaDiscoveryParser.Parse(parts.Length == 4 ? parts[2] : string.Empty, message.Payload);
+        switch (result.Kind)
+        {
+            case TasmotaDiscoveryKind.Device:
+                await _registry.ApplyAsync(result.Observation!, cancellationToken);
+                break;
+            case TasmotaDiscoveryKind.DiscoveryDisabled:
+                if (result.Mac is { } mac && _registry.Find(mac) is not null)
+                {
+                    DeviceLog.DiscoveryDisabled(_logger, mac.ToString());
+                }
+
+                break;
+            default:
+                Report(message.Topic, result.Problem!);
+                break;
+        }
+    }
+
+    private async ValueTask OnReportAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        var (topicBase, suffix) = TasmotaTopics.Split(message.Topic);
+        var report = TasmotaMessageParser.Parse(suffix, message.Payload, out var problem);
+        if (report is null)
+        {
+            Report(message.Topic, problem ?? "unreadable");
+            return;
+        }
+
+        var mac = report.Mac ?? _registry.FindByTopicBase(topicBase);
+        if (mac is not { } known)
+        {
+            _pending.Remember(topicBase, suffix, report);
+            return;
+        }
+
+        // A status reply tells which topic the device answers on; keep it unless discovery gave us a better one.
+        TasmotaTopic? topic = null;
+        if (report.Mac is not null && suffix.StartsWith("STATUS", StringComparison.Ordinal))
+        {
+            var device = _registry.Find(known);
+            if (device?.Topic is not { } current || TasmotaTopics.StatBase(current, device.Hostname, known) != topicBase)
+            {
+                topic = TasmotaTopics.InferFromStatBase(topicBase);
+            }
+        }
+
+        await _registry.ApplyAsync(report.ToObservation(known, topic), cancellationToken);
+        foreach (var earlier in TakePending(known, topicBase))
+        {
+            await _registry.ApplyAsync(earlier.ToObservation(known), cancellationToken);
+        }
+    }
+
+    private IEnumerable<TasmotaReport> TakePending(Mac mac, string statBase)
+    {
+        var device = _registry.Find(mac);
+        var bases = device?.Topic is { } topic
+            ? new[] { TasmotaTopics.StatBase(topic, device.Hostname, mac), TasmotaTopics.TelemetryBase(topic, device.Hostname, mac) }
+            : [statBase];
+        return bases.Distinct().SelectMany(_pending.Take);
+    }
+
+    private async Task SubscribeDeviceTopicsAsync(Device device, CancellationToken cancellationToken)
+    {
+        if (device.Topic is not { IsStandard: false } topic)
+        {
+            return;
+        }
+
+        var statBase = TasmotaTopics.StatBase(topic, device.Hostname, device.Mac);
+        var teleBase = TasmotaTopics.TelemetryBase(topic, device.Hostname, device.Mac);
+        var filters = StatusSuffixes.Select(s => statBase + s).Concat(TelemetrySuffixes.Select(s => teleBase + s))
+            .Where(TopicFilter.IsValidTopicName);
+        foreach (var filter in filters)
+        {
+            lock (_gate)
+            {
+                if (!_deviceSubscriptions.Add(filter))
+                {
+                    continue;
+                }
+            }
+
+            try
+            {
+                await _mqtt.SubscribeAsync(filter, MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or MqttSubscribeException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Report(string topic, string problem)
+    {
+        if (_reported.First(topic))
+        {
+            DeviceLog.BadMessage(_logger, topic, problem);
+        }
+        else
+        {
+            DeviceLog.BadMessageAgain(_logger, topic, problem);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using TasmoGuardian.Backups;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.HomeAssistant;
+
+/// <summary>
+/// Pure functions from what the program knows to what Home Assistant reads: discovery configs, states, attributes and
+/// events. The table in contract.md ("Home Assistant discovery") is the specification; the tests check every rule.
+/// </summary>
+internal static class DiscoveryPayloads
+{
+    public static readonly IReadOnlyList<string> EventTypes = ["backup_succeeded", "backup_failed", "backup_all_finished"];
+    public static readonly IReadOnlyList<string> ResultOptions = ["success", "failed", "never"];
+
+    public static DiscoveryPayload Hub(HomeAssistantTopics topics, string version)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        var state = topics.HubState;
+        return new DiscoveryPayload
+        {
+            Device = new DiscoveryDevice
+            {
+                Identifiers = [HomeAssistantTopics.HubId],
+                Name = GuardianInfo.Name,
+                Manufacturer = GuardianInfo.Name,
+                Model = "Backup hub",
+                SwVersion = version,
+                ConfigurationUrl = GuardianInfo.ProjectUrl,
+            },
+            Origin = Origin(version),
+            Availability = Availability(topics),
+            Components = new Dictionary<string, DiscoveryComponent>
+            {
+                ["backup_all"] = Component("button", "backup_all", "Backup all", "mdi:content-save-all") with { CommandTopic = topics.BackupAllCommand },
+                ["refresh"] = Component("button", "refresh", "Refresh devices", "mdi:refresh") with { CommandTopic = topics.RefreshCommand },
+                ["running"] = Component("binary_sensor", "running", "Backup running", null) with
+                {
+                    DeviceClass = "running",
+                    StateTopic = state,
+                    ValueTemplate = "{{ 'ON' if value_json.running else 'OFF' }}",
+                },
+                ["progress"] = Component("sensor", "progress", "Progress", "mdi:progress-upload") with
+                {
+                    StateTopic = state,
+                    ValueTemplate = Template("progress"),
+                    UnitOfMeasurement = "%",
+                    StateClass = "measurement",
+                },
+                ["last_run"] = Component("sensor", "last_run", "Last run", null) with
+                {
+                    DeviceClass = "timestamp",
+                    StateTopic = state,
+                    ValueTemplate = Template("last_run"),
+                },
+                ["backed_up"] = Component("sensor", "backed_up", "Backed up", "mdi:check-circle-outline") with { StateTopic = state, ValueTemplate = Template("backed_up") },
+                ["skipped"] = Component("sensor", "skipped", "Skipped", "mdi:debug-step-over") with { StateTopic = state, ValueTemplate = Template("skipped") },
+                ["failed"] = Component("sensor", "failed", "Failed", "mdi:alert-circle-outline") with { StateTopic = state, ValueTemplate = Template("failed") },
+                ["devices"] = Component("sensor", "devices", "Devices", "mdi:devices") with { StateTopic = state, ValueTemplate = Template("devices") },
+                ["event"] = Component("event", "event", "Backup event", "mdi:bell-ring-outline") with { StateTopic = topics.Event, EventTypes = EventTypes },
+            },
+        };
+    }
+
+    public static DiscoveryPayload Device(Device device, HomeAssistantTopics topics, string version)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(topics);
+        var mac = device.Mac;
+        var id = HomeAssistantTopics.DeviceId(mac);
+        var state = topics.DeviceState(mac);
+        var firmware = device.Type == DeviceType.Wled ? "WLED" : "Tasmota";
+        return new DiscoveryPayload
+        {
+            Device = new DiscoveryDevice
+            {
+                Identifiers = [id],
+                Connections = [["mac", mac.ToColonString()]],
+                Name = device.Name,
+                Manufacturer = firmware,
+                Model = device.Model ?? firmware,
+                SwVersion = device.Version,
+                ConfigurationUrl = device.Address is { } address ? $"http://{address}/" : null,
+                ViaDevice = HomeAssistantTopics.HubId,
+            },
+            Origin = Origin(version),
+            Availability = Availability(topics),
+            Components = new Dictionary<string, DiscoveryComponent>
+            {
+                ["backup"] = Component("button", $"{mac.ToLowerString()}_backup", "Backup", "mdi:content-save") with { CommandTopic = topics.DeviceBackupCommand(mac) },
+                ["last_backup"] = Component("sensor", $"{mac.ToLowerString()}_last_backup", "Last backup", null) with
+                {
+                    DeviceClass = "timestamp",
+                    StateTopic = state,
+                    ValueTemplate = Template("last_backup"),
+                },
+                ["backups"] = Component("sensor", $"{mac.ToLowerString()}_backups", "Backups", "mdi:archive-outline") with
+                {
+                    StateTopic = state,
+                    ValueTemplate = Template("backups"),
+                },
+                ["last_result"] = Component("sensor", $"{mac.ToLowerString()}_last_result", "Last result", "mdi:shield-check-outline") with
+                {
+                    DeviceClass = "enum",
+                    Options = ResultOptions,
+                    StateTopic = state,
+                    ValueTemplate = Template("last_result"),
+                    JsonAttributesTopic = topics.DeviceAttributes(mac),
+                },
+                ["version"] = Component("sensor", $"{mac.ToLowerString()}_version", "Firmware version", "mdi:chip") with
+                {
+                    EntityCategory = "diagnostic",
+                    StateTopic = state,
+                    ValueTemplate = Template("version"),
+                },
+                ["backup_size"] = Component("sensor", $"{mac.ToLowerString()}_backup_size", "Backup size", null) with
+                {
+                    DeviceClass = "data_size",
+                    UnitOfMeasurement = "B",
+                    StateClass = "measurement",
+                    EntityCategory = "diagnostic",
+                    StateTopic = state,
+                    ValueTemplate = Template("backup_size"),
+                },
+            },
+        };
+    }
+
+    public static HubStatePayload HubState(HubStatus status, int devices)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new HubStatePayload(status.Running, status.Progress, Timestamp(status.LastRun), status.BackedUp, status.Skipped, status.Failed, devices);
+    }
+
+    public static DeviceStatePayload DeviceState(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new DeviceStatePayload(Timestamp(device.LastBackup), device.NoOfBackups, Result(device.LastResult), device.Version, device.LastBackupSize);
+    }
+
+    public static DeviceAttributesPayload DeviceAttributes(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new DeviceAttributesPayload(device.LastResult == BackupResultState.Failed ? device.LastReason : null, Timestamp(device.LastAttempt), device.Address, device.Mac.ToString());
+    }
+
+    public static BackupEventPayload Event(BackupOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Kind == BackupOutcomeKind.Succeeded
+            ? new BackupEventPayload
+            {
+                EventType = "backup_succeeded",
+                Device = outcome.Device.Name,
+                Mac = outcome.Device.Mac.ToString(),
+                File = outcome.File?.RelativePath,
+                Size = outcome.File?.Size,
+            }
+            : new BackupEventPayload
+            {
+                EventType = "backup_failed",
+                Device = outcome.Device.Name,
+                Mac = outcome.Device.Mac.ToString(),
+                Reason = outcome.Failure?.Reason ?? "unknown",
+            };
+    }
+
+    public static BackupEventPayload RunFinished(HubStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new BackupEventPayload { EventType = "backup_all_finished", BackedUp = status.BackedUp, Skipped = status.Skipped, Failed = status.Failed };
+    }
+
+    /// <summary>ISO 8601 with an offset, as timestamp sensors need; null stays null (Home Assistant shows "unknown").</summary>
+    public static string? Timestamp(DateTimeOffset? value) =>
+        value?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static string Result(BackupResultState state) => state switch
+    {
+        BackupResultState.Success => "success",
+        BackupResultState.Failed => "failed",
+        _ => "never",
+    };
+
+    private static string Template(string key) => $"{{{{ value_json.{key} }}}}";
+
+    private static DiscoveryOrigin Origin(string version) => new() { Name = GuardianInfo.Name, SwVersion = version, SupportUrl = GuardianInfo.ProjectUrl };
+
+    private static DiscoveryAvailability[] Availability(HomeAssistantTopics topics) => [new DiscoveryAvailability { Topic = topics.Status }];
+
+    private static DiscoveryComponent Component(string platform, string key, string name, string? icon)
+    {
+        var uniqueId = $"{HomeAssistantTopics.HubId}_{key}";
+        return new DiscoveryComponent { Platform = platform, UniqueId = uniqueId, DefaultEntityId = $"{platform}.{uniqueId}", Name = name, Icon = icon };
+    }
+}

@@ -1,0 +1,78 @@
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.HomeAssistant;
+
+/// <summary>Every topic this program publishes or listens to for Home Assistant (contract.md, "MQTT", "Home Assistant discovery").</summary>
+internal sealed class HomeAssistantTopics
+{
+    public const string HubId = "tasmo_guardian";
+    public const string PressPayload = "PRESS";
+
+    public HomeAssistantTopics(GuardianOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Prefix = options.DiscoveryPrefix;
+        Base = options.BaseTopic;
+    }
+
+    public string Prefix { get; }
+
+    public string Base { get; }
+
+    public string Status => $"{Base}/status";
+
+    public string HomeAssistantStatus => $"{Prefix}/status";
+
+    public string DeviceConfigFilter => $"{Prefix}/device/+/config";
+
+    public string HubConfig => $"{Prefix}/device/{HubId}/config";
+
+    public string HubState => $"{Base}/hub/state";
+
+    public string Event => $"{Base}/event";
+
+    public string BackupAllCommand => $"{Base}/hub/backup_all";
+
+    public string RefreshCommand => $"{Base}/hub/refresh";
+
+    public string DeviceBackupFilter => $"{Base}/device/+/backup";
+
+    public string Command => $"{Base}/cmnd/backup";
+
+    public static string DeviceId(Mac mac) => $"{HubId}_{mac.ToLowerString()}";
+
+    public string DeviceConfig(Mac mac) => $"{Prefix}/device/{DeviceId(mac)}/config";
+
+    public string DeviceBackupCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/backup";
+
+    public string DeviceState(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/state";
+
+    public string DeviceAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/attributes";
+
+    /// <summary>The MAC in <c>{base}/device/{mac}/backup</c>, or null for any other topic.</summary>
+    public Mac? MacFromDeviceBackup(string topic)
+    {
+        var prefix = $"{Base}/device/";
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith("/backup", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var middle = topic[prefix.Length..^"/backup".Length];
+        return Mac.TryParse(middle, out var mac) ? mac : null;
+    }
+
+    /// <summary>The object id in <c>{prefix}/device/{id}/config</c>, or null.</summary>
+    public string? DiscoveryObjectId(string topic)
+    {
+        var prefix = $"{Prefix}/device/";
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith("/config", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = topic[prefix.Length..^"/config".Length];
+        return id.Contains('/', StringComparison.Ordinal) ? null : id;
+    }
+}

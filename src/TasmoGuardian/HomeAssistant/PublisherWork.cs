@@ -1,0 +1,5 @@
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.HomeAssistant;
+
+internal readonly record struct PublisherWork(PublisherWorkKind Kind, Mac? Mac = null, string? Topic = null, byte[]? Payload = null, string? Reason = null);

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace TasmoGuardian.Hosting;
+
+internal static partial class HostLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Tasmo Guardian {Version} starting; time zone {TimeZone}; {Options}")]
+    public static partial void Starting(ILogger logger, string version, string timeZone, string options);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Using MQTT broker {Broker}")]
+    public static partial void UsingBroker(ILogger logger, string broker);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void OptionWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]
+    public static partial void CannotStart(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Database {Path} at schema version {Version} (was {Previous})")]
+    public static partial void DatabaseReady(ILogger logger, string path, int version, int previous);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Stopping: published offline and disconnected from the broker")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
+    public static partial void BackupDirectory(ILogger logger, string directory);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.HomeAssistant;
+using TasmoGuardian.Mqtt;
+
+namespace TasmoGuardian.Hosting;
+
+/// <summary>
+/// Owns the broker connection's life: it starts connecting once every listener has subscribed, and on a graceful stop
+/// (SIGTERM) publishes <c>offline</c> before disconnecting, so Home Assistant shows the entities unavailable at once.
+/// </summary>
+internal sealed class MqttConnectionService : IHostedService
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+
+    private readonly ManagedMqttClient _mqtt;
+    private readonly HomeAssistantTopics _topics;
+    private readonly MqttSettings _settings;
+    private readonly ILogger<MqttConnectionService> _logger;
+
+    public MqttConnectionService(ManagedMqttClient mqtt, HomeAssistantTopics topics, MqttSettings settings, ILogger<MqttConnectionService> logger)
+    {
+        _mqtt = mqtt;
+        _topics = topics;
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public static ManagedMqttClientOptions CreateOptions(MqttSettings settings, HomeAssistantTopics topics)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(topics);
+        return new ManagedMqttClientOptions
+        {
+            Client = new MqttClientOptions
+            {
+                Host = settings.Host,
+                Port = settings.Port,
+
+                // Unique per process so two copies never throw each other off the broker; within MQTT 3.1.1's 23 characters.
+                ClientId = $"tasmoguardian-{Random.Shared.Next():x8}",
+                Username = string.IsNullOrEmpty(settings.Username) ? null : settings.Username,
+                Password = string.IsNullOrEmpty(settings.Username) || string.IsNullOrEmpty(settings.Password) ? null : settings.Password,
+                KeepAlive = TimeSpan.FromSeconds(30),
+                Will = MqttMessage.FromString(topics.Status, Offline, MqttQualityOfService.AtLeastOnce, retain: true),
+                Tls = settings.Tls ? new MqttTlsOptions() : null,
+            },
+            BirthMessage = MqttMessage.FromString(topics.Status, Online, MqttQualityOfService.AtLeastOnce, retain: true),
+        };
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        HostLog.UsingBroker(_logger, _settings.ToString());
+        await _mqtt.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_mqtt.IsConnected)
+        {
+            try
+            {
+                await _mqtt.PublishAsync(MqttMessage.FromString(_topics.Status, Offline, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken)
+                    .WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or MqttConnectionClosedException or MqttPublishDroppedException or OperationCanceledException)
+            {
+                // The broker is going away too; the will says offline for us.
+            }
+        }
+
+        await _mqtt.StopAsync(cancellationToken);
+        HostLog.Stopped(_logger);
+    }
+}

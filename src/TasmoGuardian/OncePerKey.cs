@@ -1,0 +1,25 @@
+namespace TasmoGuardian;
+
+/// <summary>
+/// Remembers which keys (topics, usually) have been reported, so a device repeating the same bad message is logged
+/// once at warning level and then only at debug. Bounded, so a flood of distinct topics cannot grow it without end.
+/// </summary>
+internal sealed class OncePerKey
+{
+    private const int Capacity = 4096;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public bool First(string key)
+    {
+        lock (_gate)
+        {
+            if (_seen.Count >= Capacity)
+            {
+                _seen.Clear();
+            }
+
+            return _seen.Add(key);
+        }
+    }
+}

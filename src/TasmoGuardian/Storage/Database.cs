@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using TasmoGuardian.Configuration;
+
+namespace TasmoGuardian.Storage;
+
+/// <summary>The SQLite file: connections (one per operation) and migrations.</summary>
+internal sealed class Database
+{
+    private readonly string _connectionString;
+
+    public Database(GuardianPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        FilePath = Path.GetFullPath(paths.DatabaseFile);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        // WAL survives a power cut with the last commits intact; NORMAL is safe with WAL and far faster on SD cards.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <returns>The schema version before and after.</returns>
+    public async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteScalarAsync(cancellationToken);
+        }
+
+        var from = await UserVersionAsync(connection, cancellationToken);
+        if (from > Migrations.LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {FilePath} has schema version {from}, newer than this program knows ({Migrations.LatestVersion}). Update the add-on.");
+        }
+
+        for (var version = from; version < Migrations.LatestVersion; version++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var step = connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = $"{Migrations.Steps[version]}\nPRAGMA user_version = {version + 1};";
+            await step.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return (from, Migrations.LatestVersion);
+    }
+
+    private static async Task<int> UserVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,64 @@
+namespace TasmoGuardian.Storage;
+
+/// <summary>
+/// The schema, one step per version; <c>PRAGMA user_version</c> records the last step applied. Steps are only ever
+/// appended: a database from any older release is carried forward one step at a time.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        // 1: the tables the contract promises.
+        """
+        CREATE TABLE devices (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            mac         TEXT    NOT NULL UNIQUE,
+            name        TEXT    NOT NULL,
+            ip          TEXT,
+            type        INTEGER NOT NULL DEFAULT 0,
+            version     TEXT,
+            lastbackup  TEXT,
+            noofbackups INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE backups (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id INTEGER NOT NULL REFERENCES devices(id),
+            filename  TEXT    NOT NULL,
+            size      INTEGER NOT NULL,
+            sha256    TEXT    NOT NULL,
+            version   TEXT,
+            created   TEXT    NOT NULL
+        );
+        CREATE INDEX backups_by_device ON backups(device_id, created);
+        """,
+
+        // 2: what the add-on needs beyond the contract: naming, topics, results, Home Assistant state, run history.
+        """
+        ALTER TABLE devices ADD COLUMN name_source     INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN configured_host TEXT;
+        ALTER TABLE devices ADD COLUMN model           TEXT;
+        ALTER TABLE devices ADD COLUMN hostname        TEXT;
+        ALTER TABLE devices ADD COLUMN mqtt_topic      TEXT;
+        ALTER TABLE devices ADD COLUMN full_topic      TEXT;
+        ALTER TABLE devices ADD COLUMN prefixes        TEXT;
+        ALTER TABLE devices ADD COLUMN ha_hidden       INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN last_result     INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN last_reason     TEXT;
+        ALTER TABLE devices ADD COLUMN last_attempt    TEXT;
+        ALTER TABLE devices ADD COLUMN last_size       INTEGER;
+        CREATE UNIQUE INDEX backups_by_filename ON backups(filename);
+        CREATE TABLE runs (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            trigger   TEXT    NOT NULL,
+            started   TEXT    NOT NULL,
+            finished  TEXT    NOT NULL,
+            backed_up INTEGER NOT NULL,
+            skipped   INTEGER NOT NULL,
+            failed    INTEGER NOT NULL
+        );
+        UPDATE devices SET last_result = 1 WHERE lastbackup IS NOT NULL;
+        """,
+    ];
+
+    public static int LatestVersion => Steps.Count;
+}
