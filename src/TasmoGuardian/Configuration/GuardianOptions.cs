@@ -4,7 +4,7 @@ using TasmoGuardian.Scheduling;
 namespace TasmoGuardian.Configuration;
 
 /// <summary>The add-on's options, one property per key of options.json (contract.md, "Options").</summary>
-internal sealed class GuardianOptions
+internal sealed record GuardianOptions
 {
     public const string DefaultSchedule = "0 3 * * *";
 

@@ -18,6 +18,13 @@ internal static class JsonRead
             return null;
         }
 
+        // System.Text.Json checks string contents only when they are read; refuse bad UTF-8 up front instead.
+        if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
+        {
+            problem = "not valid UTF-8";
+            return null;
+        }
+
         try
         {
             var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 16 });
@@ -33,12 +40,6 @@ internal static class JsonRead
         catch (JsonException ex)
         {
             problem = $"not valid JSON ({ex.Message.Split('.')[0]})";
-            return null;
-        }
-        catch (ArgumentException ex)
-        {
-            // System.Text.Json reports invalid UTF-8 this way in some paths.
-            problem = $"not valid UTF-8 JSON ({ex.Message.Split('.')[0]})";
             return null;
         }
     }

@@ -99,7 +99,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     }
 
     private static PublisherWork Event(BackupEventPayload payload) =>
-        new(PublisherWorkKind.Event, Payload: JsonSerializer.SerializeToUtf8Bytes(payload, GuardianJsonContext.Default.BackupEventPayload));
+        new(PublisherWorkKind.Event, Payload: JsonSerializer.SerializeToUtf8Bytes(payload, GuardianJson.Context.BackupEventPayload));
 
     private void Post(PublisherWork work) => _inbox.Writer.TryWrite(work);
 
@@ -155,7 +155,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
 
         var devices = _registry.Snapshot();
-        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), GuardianJsonContext.Default.DiscoveryPayload, force: true, pending);
+        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), GuardianJson.Context.DiscoveryPayload, force: true, pending);
         foreach (var device in devices)
         {
             PublishDevice(device, force: true, configs: true, states: false, pending);
@@ -172,7 +172,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     }
 
     private void PublishHubState(bool force, List<Task> pending) =>
-        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count), GuardianJsonContext.Default.HubStatePayload, force, pending);
+        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count), GuardianJson.Context.HubStatePayload, force, pending);
 
     private void PublishDevice(Device device, bool force, bool configs, bool states, List<Task> pending)
     {
@@ -188,13 +188,13 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
         if (configs)
         {
-            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version), GuardianJsonContext.Default.DiscoveryPayload, force, pending);
+            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version), GuardianJson.Context.DiscoveryPayload, force, pending);
         }
 
         if (states)
         {
-            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device), GuardianJsonContext.Default.DeviceStatePayload, force, pending);
-            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device), GuardianJsonContext.Default.DeviceAttributesPayload, force, pending);
+            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device), GuardianJson.Context.DeviceStatePayload, force, pending);
+            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device), GuardianJson.Context.DeviceAttributesPayload, force, pending);
         }
     }
 

@@ -1,0 +1,105 @@
+using System.Text;
+using TasmoGuardian.Mqtt;
+
+namespace TasmoGuardian.Testing;
+
+/// <summary>
+/// The MQTT side of many fake Tasmota devices through one connection: retained discovery, answers to the group
+/// topic's STATUS request (STATUS5 then STATUS2 on each device's stat topic), LWT and INFO telemetry.
+/// </summary>
+public sealed class FakeTasmotaFleet : IAsyncDisposable
+{
+    private readonly ManagedMqttClient _client;
+    private readonly List<FakeTasmota> _devices = [];
+    private int _statusRequests;
+
+    private FakeTasmotaFleet(ManagedMqttClient client)
+    {
+        _client = client;
+    }
+
+    public int StatusRequests => Volatile.Read(ref _statusRequests);
+
+    public static async Task<FakeTasmotaFleet> StartAsync(MosquittoBroker broker)
+    {
+        var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            Client = new MqttClientOptions
+            {
+                Host = broker.Host,
+                Port = broker.Port,
+                ClientId = "fleet-" + Guid.NewGuid().ToString("N")[..8],
+                Username = broker.Username,
+                Password = broker.Password,
+            },
+            MinReconnectDelay = TimeSpan.FromMilliseconds(100),
+            MaxReconnectDelay = TimeSpan.FromSeconds(1),
+            MaxOfflineQueue = 100_000,
+        });
+        var fleet = new FakeTasmotaFleet(client);
+        await client.SubscribeAsync("cmnd/tasmotas/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnGroupStatusAsync, CancellationToken.None);
+        await client.SubscribeAsync("tasmotas/cmnd/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnGroupStatusAsync, CancellationToken.None);
+        await client.StartAsync(CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await client.WaitUntilConnectedAsync(cts.Token);
+        return fleet;
+    }
+
+    public void Add(FakeTasmota device)
+    {
+        lock (_devices)
+        {
+            _devices.Add(device);
+        }
+    }
+
+    public Task PublishDiscoveryAsync(FakeTasmota device) =>
+        Publish($"tasmota/discovery/{device.Mac}/config", device.DiscoveryEnabled ? device.DiscoveryPayload() : string.Empty, retain: true);
+
+    public Task PublishAsync(string topic, string payload, bool retain = false) => Publish(topic, payload, retain);
+
+    public Task PublishLwtAsync(FakeTasmota device, bool online) =>
+        Publish(Topic(device, "tele", "LWT"), online ? "Online" : "Offline", retain: true);
+
+    public Task PublishInfo1Async(FakeTasmota device) =>
+        Publish(Topic(device, "tele", "INFO1"), $$$"""{"Info1":{"Module":"Sonoff Basic","Version":"{{{device.Version}}}(tasmota)","FallbackTopic":"cmnd/DVES_{{{device.Mac[6..]}}}_fb/","GroupTopic":"cmnd/tasmotas/"}}""", retain: false);
+
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+
+    public static string Topic(FakeTasmota device, string prefix, string suffix) =>
+        device.FullTopic.Replace("%prefix%", prefix, StringComparison.Ordinal).Replace("%topic%", device.Topic, StringComparison.Ordinal) + suffix;
+
+    private Task Publish(string topic, string payload, bool retain) =>
+        _client.PublishAsync(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), MqttQualityOfService.AtLeastOnce, retain), CancellationToken.None);
+
+    private async ValueTask OnGroupStatusAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _statusRequests);
+        var which = message.PayloadAsString().Trim();
+        List<FakeTasmota> devices;
+        lock (_devices)
+        {
+            devices = [.. _devices];
+        }
+
+        foreach (var device in devices)
+        {
+            // Only FullTopics with %topic% subscribe to the group topic, as in the firmware.
+            if (!device.FullTopic.Contains("%topic%", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var payload = which switch
+            {
+                "5" => device.Status5Payload(),
+                "2" => device.Status2Payload(),
+                _ => null,
+            };
+            if (payload is not null)
+            {
+                await Publish(Topic(device, "stat", $"STATUS{which}"), payload, retain: false);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TasmoGuardian.Backups;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Devices.Tasmota;
+using TasmoGuardian.HomeAssistant;
+using TasmoGuardian.Json;
+
+namespace TasmoGuardian.Tests.HomeAssistant;
+
+/// <summary>Every payload against the discovery rules of research/home-assistant.md §2 and the contract's table.</summary>
+public sealed class DiscoveryPayloadsTests
+{
+    private static readonly HomeAssistantTopics Topics = new(new GuardianOptions());
+
+    private static readonly string[] DeviceKeys =
+        ["identifiers", "connections", "manufacturer", "model", "model_id", "name", "hw_version", "serial_number", "sw_version", "via_device", "suggested_area", "configuration_url"];
+
+    private static readonly Dictionary<string, string[]> RequiredByPlatform = new()
+    {
+        ["button"] = ["command_topic"],
+        ["sensor"] = ["state_topic"],
+        ["binary_sensor"] = ["state_topic"],
+        ["event"] = ["state_topic", "event_types"],
+    };
+
+    private static readonly Device Tasmota = new()
+    {
+        Id = 1,
+        Mac = Mac.Parse("A1B2C3D4E5F6"),
+        Name = "Kitchen plug",
+        Type = DeviceType.Tasmota,
+        Ip = "192.168.1.50",
+        Version = "13.1.0",
+        Model = "Sonoff Basic",
+        Topic = new TasmotaTopic("kitchen", TasmotaTopic.DefaultFullTopic),
+    };
+
+    private static readonly Device Wled = new() { Id = 2, Mac = Mac.Parse("C8C9A3000001"), Name = "Desk", Type = DeviceType.Wled };
+
+    public static TheoryData<string> PayloadNames => new(["hub", "tasmota", "wled"]);
+
+    [Theory]
+    [MemberData(nameof(PayloadNames))]
+    public void Payload_FollowsTheDeviceDiscoveryRules(string which)
+    {
+        var payload = Json(which);
+
+        // Device-based discovery: device, origin and components; availability is our status topic.
+        Assert.NotNull(payload["device"]);
+        Assert.Equal("Tasmo Guardian", (string?)payload["origin"]!["name"]);
+        Assert.False(string.IsNullOrEmpty((string?)payload["origin"]!["sw_version"]));
+        Assert.StartsWith("https://", (string?)payload["origin"]!["support_url"], StringComparison.Ordinal);
+        Assert.Equal("tasmo_guardian/status", (string?)payload["availability"]!.AsArray().Single()!["topic"]);
+
+        // The device block is strict in Home Assistant: only known keys, a name, an identifier.
+        var device = payload["device"]!.AsObject();
+        Assert.All(device.Select(p => p.Key), key => Assert.Contains(key, DeviceKeys));
+        Assert.False(string.IsNullOrWhiteSpace((string?)device["name"]));
+        Assert.NotEmpty(device["identifiers"]!.AsArray());
+
+        foreach (var (key, value) in payload["components"]!.AsObject())
+        {
+            var component = value!.AsObject();
+            var platform = (string)component["platform"]!;
+            Assert.True(RequiredByPlatform.ContainsKey(platform), $"{key}: {platform}");
+            foreach (var required in RequiredByPlatform[platform])
+            {
+                Assert.True(component.ContainsKey(required), $"{key} lacks {required}");
+            }
+
+            Assert.StartsWith("tasmo_guardian_", (string)component["unique_id"]!, StringComparison.Ordinal);
+            Assert.Equal($"{platform}.{component["unique_id"]}", (string)component["default_entity_id"]!);
+            Assert.False(component.ContainsKey("object_id"), key);
+
+            // Short names: never the device's name again.
+            var name = (string)component["name"]!;
+            Assert.DoesNotContain((string)device["name"]!, name, StringComparison.Ordinal);
+
+            if (component["entity_category"] is { } category)
+            {
+                Assert.Equal("diagnostic", (string?)category);
+            }
+
+            if (component["icon"] is { } icon)
+            {
+                Assert.Matches("^[^:]+:[^:]+$", (string)icon!);
+            }
+
+            if (component["value_template"] is { } template)
+            {
+                Assert.Matches(platform == "binary_sensor"
+                    ? @"^\{\{ 'ON' if value_json\.[a-z_]+ else 'OFF' \}\}$"
+                    : @"^\{\{ value_json\.[a-z_]+ \}\}$", (string)template!);
+            }
+
+            var deviceClass = (string?)component["device_class"];
+            if (deviceClass is "timestamp" or "enum" or "date")
+            {
+                Assert.False(component.ContainsKey("unit_of_measurement"), key);
+                Assert.False(component.ContainsKey("state_class"), key);
+            }
+
+            if (component.ContainsKey("options"))
+            {
+                Assert.Equal("enum", deviceClass);
+                Assert.NotEmpty(component["options"]!.AsArray());
+            }
+
+            if (deviceClass == "data_size")
+            {
+                Assert.Equal("B", (string?)component["unit_of_measurement"]);
+            }
+
+            foreach (var topicKey in component.Where(p => p.Key.EndsWith("_topic", StringComparison.Ordinal)).Select(p => (string)p.Value!))
+            {
+                Assert.True(TasmoGuardian.Mqtt.TopicFilter.IsValidTopicName(topicKey), topicKey);
+            }
+        }
+    }
+
+    [Fact]
+    public void Hub_HasTheContractsComponents()
+    {
+        var components = Json("hub")["components"]!.AsObject();
+
+        Assert.Equal(
+            ["backup_all", "refresh", "running", "progress", "last_run", "backed_up", "skipped", "failed", "devices", "event"],
+            components.Select(p => p.Key));
+        Assert.Equal(
+            ["tasmo_guardian_backup_all", "tasmo_guardian_refresh", "tasmo_guardian_running", "tasmo_guardian_progress", "tasmo_guardian_last_run",
+             "tasmo_guardian_backed_up", "tasmo_guardian_skipped", "tasmo_guardian_failed", "tasmo_guardian_devices", "tasmo_guardian_event"],
+            components.Select(p => (string)p.Value!["unique_id"]!));
+        Assert.Equal("running", (string?)components["running"]!["device_class"]);
+        Assert.Equal("%", (string?)components["progress"]!["unit_of_measurement"]);
+        Assert.Equal("timestamp", (string?)components["last_run"]!["device_class"]);
+        Assert.Equal(["backup_succeeded", "backup_failed", "backup_all_finished"], components["event"]!["event_types"]!.AsArray().Select(e => (string)e!));
+    }
+
+    [Fact]
+    public void Device_HasTheContractsComponentsAndDeviceBlock()
+    {
+        var payload = Json("tasmota");
+        var components = payload["components"]!.AsObject();
+        var device = payload["device"]!;
+
+        Assert.Equal(["backup", "last_backup", "backups", "last_result", "version", "backup_size"], components.Select(p => p.Key));
+        Assert.Equal(
+            ["tasmo_guardian_a1b2c3d4e5f6_backup", "tasmo_guardian_a1b2c3d4e5f6_last_backup", "tasmo_guardian_a1b2c3d4e5f6_backups",
+             "tasmo_guardian_a1b2c3d4e5f6_last_result", "tasmo_guardian_a1b2c3d4e5f6_version", "tasmo_guardian_a1b2c3d4e5f6_backup_size"],
+            components.Select(p => (string)p.Value!["unique_id"]!));
+        Assert.Equal(["success", "failed", "never"], components["last_result"]!["options"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal("tasmo_guardian/device/a1b2c3d4e5f6/attributes", (string?)components["last_result"]!["json_attributes_topic"]);
+        Assert.Equal("diagnostic", (string?)components["version"]!["entity_category"]);
+        Assert.Equal("diagnostic", (string?)components["backup_size"]!["entity_category"]);
+        Assert.Equal("data_size", (string?)components["backup_size"]!["device_class"]);
+        Assert.Equal("tasmo_guardian/device/a1b2c3d4e5f6/backup", (string?)components["backup"]!["command_topic"]);
+        Assert.Null(components["backup"]!["payload_press"]);
+
+        Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", (string?)device["identifiers"]![0]);
+        Assert.Equal("[[\"mac\",\"a1:b2:c3:d4:e5:f6\"]]", device["connections"]!.ToJsonString());
+        Assert.Equal(("Kitchen plug", "Tasmota", "Sonoff Basic", "13.1.0"), ((string?)device["name"], (string?)device["manufacturer"], (string?)device["model"], (string?)device["sw_version"]));
+        Assert.Equal("http://192.168.1.50/", (string?)device["configuration_url"]);
+        Assert.Equal("tasmo_guardian", (string?)device["via_device"]);
+    }
+
+    [Fact]
+    public void Device_LeavesOutWhatIsNotKnown()
+    {
+        var device = Json("wled")["device"]!.AsObject();
+
+        Assert.False(device.ContainsKey("configuration_url"));
+        Assert.False(device.ContainsKey("sw_version"));
+        Assert.Equal(("WLED", "WLED"), ((string?)device["manufacturer"], (string?)device["model"]));
+    }
+
+    [Fact]
+    public void UniqueIds_AreUniqueAcrossEverythingWePublish()
+    {
+        var devices = Enumerable.Range(1, 50).Select(i => Tasmota with { Mac = Mac.Parse($"A1B2C3D4{i:X4}") });
+        var ids = devices.Select(d => DiscoveryPayloads.Device(d, Topics, "1.0.0")).Append(DiscoveryPayloads.Hub(Topics, "1.0.0"))
+            .SelectMany(p => p.Components.Values.Select(c => c.UniqueId))
+            .ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public void States_ShowNotYetValues_BeforeAnyBackup()
+    {
+        var hub = JsonSerializer.Serialize(DiscoveryPayloads.HubState(HubStatus.Never, 3), GuardianJson.Context.HubStatePayload);
+        var device = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(Tasmota), GuardianJson.Context.DeviceStatePayload);
+        var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota), GuardianJson.Context.DeviceAttributesPayload);
+
+        Assert.Equal("""{"running":false,"progress":0,"last_run":null,"backed_up":0,"skipped":0,"failed":0,"devices":3}""", hub);
+        Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null}""", device);
+        Assert.Equal("""{"reason":null,"last_attempt":null,"ip":"192.168.1.50","mac":"A1B2C3D4E5F6"}""", attributes);
+    }
+
+    [Fact]
+    public void States_CarryTimestampsWithAnOffset_AndTheFailureReason()
+    {
+        var failed = Tasmota with
+        {
+            LastBackup = new DateTimeOffset(2026, 11, 22, 3, 0, 5, TimeSpan.FromHours(1)),
+            NoOfBackups = 4,
+            LastBackupSize = 4096,
+            LastResult = BackupResultState.Failed,
+            LastReason = "wrong password (HTTP 401)",
+        };
+
+        var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed), GuardianJson.Context.DeviceStatePayload);
+        var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed), GuardianJson.Context.DeviceAttributesPayload))!;
+
+        Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096}""", state);
+        Assert.Equal("wrong password (HTTP 401)", (string?)attributes["reason"]);
+    }
+
+    [Fact]
+    public void Events_HaveATypeFromTheList_AndOnlyTheirKeys()
+    {
+        var ok = new BackupOutcome(Tasmota, BackupOutcomeKind.Succeeded, null, new SavedBackup("Kitchen plug/x.dmp", 4096, "ab"));
+        var failed = BackupOutcome.Failed(Tasmota, new BackupFailure(BackupFailureKind.Timeout, "no complete answer within 30 s"));
+        var finished = new HubStatus(false, 100, DateTimeOffset.UnixEpoch, 3, 1, 2);
+
+        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096}""", Serialize(DiscoveryPayloads.Event(ok)));
+        Assert.Equal("""{"event_type":"backup_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","reason":"no complete answer within 30 s"}""", Serialize(DiscoveryPayloads.Event(failed)));
+        Assert.Equal("""{"event_type":"backup_all_finished","backed_up":3,"skipped":1,"failed":2}""", Serialize(DiscoveryPayloads.RunFinished(finished)));
+    }
+
+    [Fact]
+    public void Topics_FollowTheContract()
+    {
+        var mac = Mac.Parse("A1B2C3D4E5F6");
+
+        Assert.Equal("homeassistant/device/tasmo_guardian/config", Topics.HubConfig);
+        Assert.Equal("homeassistant/device/tasmo_guardian_a1b2c3d4e5f6/config", Topics.DeviceConfig(mac));
+        Assert.Equal("tasmo_guardian/status", Topics.Status);
+        Assert.Equal("tasmo_guardian/cmnd/backup", Topics.Command);
+        Assert.Equal(mac, Topics.MacFromDeviceBackup("tasmo_guardian/device/a1b2c3d4e5f6/backup"));
+        Assert.Null(Topics.MacFromDeviceBackup("tasmo_guardian/device/nope/backup"));
+        Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", Topics.DiscoveryObjectId("homeassistant/device/tasmo_guardian_a1b2c3d4e5f6/config"));
+    }
+
+    private static string Serialize(BackupEventPayload payload) => JsonSerializer.Serialize(payload, GuardianJson.Context.BackupEventPayload);
+
+    private static JsonObject Json(string which)
+    {
+        var payload = which switch
+        {
+            "hub" => DiscoveryPayloads.Hub(Topics, "0.1.0"),
+            "tasmota" => DiscoveryPayloads.Device(Tasmota, Topics, "0.1.0"),
+            _ => DiscoveryPayloads.Device(Wled, Topics, "0.1.0"),
+        };
+        return JsonNode.Parse(JsonSerializer.Serialize(payload, GuardianJson.Context.DiscoveryPayload))!.AsObject();
+    }
+}
