@@ -1,7 +1,7 @@
 namespace TasmoGuardian;
 
 /// <summary>
-/// Remembers which keys (topics, usually) have been reported, so a device repeating the same bad message is logged
+/// Remembers which keys (topic and problem, usually) have been reported, so a device repeating the same bad message is logged
 /// once at warning level and then only at debug. Bounded, so a flood of distinct topics cannot grow it without end.
 /// </summary>
 internal sealed class OncePerKey

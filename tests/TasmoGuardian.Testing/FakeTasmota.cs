@@ -56,11 +56,11 @@ public sealed class FakeTasmota : IAsyncDisposable
     public int Downloads => Requests.Count(r => r.Path == "/dl");
 
     /// <summary>A device listening on port 80 of a fresh loopback address, as real devices do.</summary>
-    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0")
+    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0", IPAddress? address = null, string? mac = null)
     {
         var n = Interlocked.Increment(ref _count);
-        var mac = $"A0B1C2{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
-        var address = port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback;
+        mac ??= $"A0B1C2{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
+        address ??= port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback;
         FakeTasmota? device = null;
         var server = new FakeHttpServer(address, port, exchange => device!.HandleAsync(exchange));
         device = new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", version, address, server);

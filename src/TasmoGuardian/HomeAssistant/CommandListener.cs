@@ -144,7 +144,7 @@ internal sealed class CommandListener : IHostedService
 
     private void Ignore(string topic, string problem)
     {
-        if (_reported.First(topic))
+        if (_reported.First($"{topic}\n{problem}"))
         {
             HomeAssistantLog.CommandIgnored(_logger, topic, problem);
         }

@@ -166,7 +166,14 @@ internal sealed class TasmotaInventory : IHostedService
             }
         }
 
-        await _registry.ApplyAsync(report.ToObservation(known, topic), cancellationToken);
+        var observation = report.ToObservation(known, topic);
+        if (observation.Name is null && topic is not null)
+        {
+            // Found without discovery: the contract's last resort for a name is the topic.
+            observation = observation with { Name = DeviceText.CleanName(topic.Topic), NameSource = NameSource.Topic };
+        }
+
+        await _registry.ApplyAsync(observation, cancellationToken);
         foreach (var earlier in TakePending(known, topicBase))
         {
             await _registry.ApplyAsync(earlier.ToObservation(known), cancellationToken);
@@ -216,7 +223,7 @@ internal sealed class TasmotaInventory : IHostedService
 
     private void Report(string topic, string problem)
     {
-        if (_reported.First(topic))
+        if (_reported.First($"{topic}\n{problem}"))
         {
             DeviceLog.BadMessage(_logger, topic, problem);
         }
