@@ -229,7 +229,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     {
         var received = new List<string>();
         var birth = MqttMessage.FromString("restart/status", "online", MqttQualityOfService.AtLeastOnce, retain: true);
-        await using var client = NewManaged(MqttTestOptions.For(_broker), birth);
+        await using var client = NewManaged(MqttTestOptions.For(_broker), birth, reconnect: SlowReconnect);
         var connects = 0;
         client.Connected += (_, _) => Interlocked.Increment(ref connects);
         await client.SubscribeAsync("restart/in", MqttQualityOfService.AtLeastOnce, (m, _) => { lock (received) { received.Add(m.PayloadAsString()); } return ValueTask.CompletedTask; }, CancellationToken.None);
@@ -253,7 +253,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     [Fact]
     public async Task OfflineQueue_DropsTheOldest_WhenFull_AndKeepsOrder()
     {
-        await using var client = NewManaged(MqttTestOptions.For(_broker), maxOfflineQueue: 3);
+        await using var client = NewManaged(MqttTestOptions.For(_broker), maxOfflineQueue: 3, reconnect: SlowReconnect);
         await _broker.StopAsync();
         await client.StartAsync(CancellationToken.None);
 
@@ -368,8 +368,11 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     private static Task<MqttConnection> Connect(MqttClientOptions options) =>
         MqttConnection.ConnectAsync(options, (_, _) => ValueTask.CompletedTask, null, null, MqttTestOptions.Within());
 
-    private static ManagedMqttClient NewManaged(MqttClientOptions options, MqttMessage? birth = null, int maxOfflineQueue = 1000) =>
-        new(MqttTestOptions.Managed(options, birth, maxOfflineQueue));
+    private static ManagedMqttClient NewManaged(MqttClientOptions options, MqttMessage? birth = null, int maxOfflineQueue = 1000, TimeSpan? reconnect = null) =>
+        new(MqttTestOptions.Managed(options, birth, maxOfflineQueue, reconnect));
+
+    // Long enough for a recorder to subscribe to the restarted broker before the client comes back and flushes.
+    private static readonly TimeSpan SlowReconnect = TimeSpan.FromSeconds(3);
 
     private MqttClientOptions TlsOptions(MqttTlsOptions tls) => new()
     {

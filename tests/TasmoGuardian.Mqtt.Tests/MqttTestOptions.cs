@@ -14,12 +14,12 @@ internal static class MqttTestOptions
         Will = will,
     };
 
-    public static ManagedMqttClientOptions Managed(MqttClientOptions client, MqttMessage? birth = null, int maxOfflineQueue = 1000) => new()
+    public static ManagedMqttClientOptions Managed(MqttClientOptions client, MqttMessage? birth = null, int maxOfflineQueue = 1000, TimeSpan? reconnect = null) => new()
     {
         Client = client,
         BirthMessage = birth,
-        MinReconnectDelay = TimeSpan.FromMilliseconds(50),
-        MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
+        MinReconnectDelay = reconnect ?? TimeSpan.FromMilliseconds(50),
+        MaxReconnectDelay = reconnect * 2 ?? TimeSpan.FromMilliseconds(500),
         MaxOfflineQueue = maxOfflineQueue,
     };
 

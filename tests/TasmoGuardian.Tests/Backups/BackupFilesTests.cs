@@ -1,0 +1,96 @@
+using TasmoGuardian.Backups;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Testing;
+using TasmoGuardian.Tests.Support;
+
+namespace TasmoGuardian.Tests.Backups;
+
+public sealed class BackupFilesTests : IDisposable
+{
+    private static readonly DateTimeOffset When = new(2026, 3, 29, 0, 30, 5, TimeSpan.Zero);
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Save_WritesTheContractsName_InLocalTime_AndLeavesNoTemporaryFile()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var services = new Services(_folder, time: new ManualTimeProvider(When, berlin));
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "../Kitchen/..", Id = 1 };
+        var content = TasmotaDumpBuilder.Build();
+
+        var saved = await services.Files.SaveAsync(device, content, "dmp", "13.1.0(tasmota)", When, CancellationToken.None);
+
+        Assert.Equal("_Kitchen_../A1B2C3D4E5F6-2026-03-29_01_30_05-v13.1.0_tasmota_.dmp", saved.RelativePath);
+        Assert.Equal([saved.RelativePath], _folder.BackupFiles());
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_folder.Backups, saved.RelativePath)));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), saved.Sha256);
+    }
+
+    [Fact]
+    public async Task Save_MovesToTheNextSecond_WhenTheNameIsTaken()
+    {
+        var services = new Services(_folder);
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
+
+        var first = await services.Files.SaveAsync(device, new byte[] { 1 }, "dmp", "1", When, CancellationToken.None);
+        var second = await services.Files.SaveAsync(device, new byte[] { 2 }, "dmp", "1", When, CancellationToken.None);
+
+        Assert.EndsWith("00_30_05-v1.dmp", first.RelativePath, StringComparison.Ordinal);
+        Assert.EndsWith("00_30_06-v1.dmp", second.RelativePath, StringComparison.Ordinal);
+        Assert.Equal([1], await File.ReadAllBytesAsync(Path.Combine(_folder.Backups, first.RelativePath)));
+    }
+
+    [Fact]
+    public async Task Save_FailsWithAReason_AndLeavesNothing_WhenTheDiskFails()
+    {
+        var services = new Services(_folder, fileSystem: new FailingFileSystem(writeBytes: 1000));
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
+
+        var ex = await Assert.ThrowsAsync<BackupException>(() => services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(), "dmp", "1", When, CancellationToken.None));
+
+        Assert.Equal(BackupFailureKind.WriteFailed, ex.Failure.Kind);
+        Assert.Contains("No space left on device", ex.Failure.Reason, StringComparison.Ordinal);
+        Assert.Empty(_folder.BackupFiles());
+    }
+
+    [Fact]
+    public async Task Save_LeavesNothing_WhenCancelledMidWrite()
+    {
+        using var cts = new CancellationTokenSource();
+        var services = new Services(_folder, fileSystem: new FailingFileSystem(writeBytes: 10, cancel: cts));
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(), "dmp", "1", When, cts.Token));
+
+        Assert.Empty(_folder.BackupFiles());
+    }
+
+    [Theory]
+    [InlineData("../outside.dmp")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/../../b")]
+    public void Resolve_RefusesPathsOutsideBackupDir(string relative) =>
+        Assert.Throws<InvalidOperationException>(() => new Services(_folder).Files.Resolve(relative));
+
+    /// <summary>A disk that fills up (or is cancelled) part way through the temporary file, as a full tmpfs would.</summary>
+    private sealed class FailingFileSystem(int writeBytes, CancellationTokenSource? cancel = null) : IBackupFileSystem
+    {
+        public async Task WriteNewFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            await using (var stream = new FileStream(path, FileMode.CreateNew))
+            {
+                await stream.WriteAsync(content[..writeBytes], cancellationToken);
+            }
+
+            if (cancel is not null)
+            {
+                await cancel.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            throw new IOException("No space left on device");
+        }
+    }
+}

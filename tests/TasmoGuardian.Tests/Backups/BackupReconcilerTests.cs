@@ -1,0 +1,86 @@
+using TasmoGuardian.Backups;
+using TasmoGuardian.Testing;
+using TasmoGuardian.Tests.Support;
+
+namespace TasmoGuardian.Tests.Backups;
+
+/// <summary>What a restart finds after a crash at each step of a backup, and how it is put right.</summary>
+public sealed class BackupReconcilerTests : IDisposable
+{
+    private static readonly DateTimeOffset When = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Restart_RemovesTemporaryFiles_LeftByACrashDuringTheWrite()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        await services.SaveAndRecordAsync(device, When);
+        var folder = Path.Combine(_folder.Backups, "Kitchen");
+        await File.WriteAllBytesAsync(Path.Combine(folder, ".tg-0123456789abcdef.tmp"), new byte[100]);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Single(_folder.BackupFiles());
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+    }
+
+    [Fact]
+    public async Task Restart_RecordsAFinishedFile_WhoseRowWasNeverCommitted()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        await services.SaveAndRecordAsync(device, When);
+
+        // The crash came between the rename and the commit: a whole file, no row.
+        var content = TasmotaDumpBuilder.Build(seed: 7);
+        var orphan = await services.Files.SaveAsync(device, content, "dmp", "13.1.0", When.AddHours(1), CancellationToken.None);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        var rows = Sql.Query(_folder.Database, "SELECT filename, size, sha256, version, created FROM backups ORDER BY id");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(orphan.RelativePath, rows[1]["filename"]);
+        Assert.Equal(4096L, rows[1]["size"]);
+        Assert.Equal(orphan.Sha256, rows[1]["sha256"]);
+        Assert.Equal("2026-11-22T04:00:00Z", rows[1]["created"]);
+        var summary = Sql.Query(_folder.Database, "SELECT noofbackups, lastbackup FROM devices")[0];
+        Assert.Equal((2L, "2026-11-22T04:00:00Z"), ((long)summary["noofbackups"]!, (string)summary["lastbackup"]!));
+    }
+
+    [Fact]
+    public async Task Restart_ForgetsRows_WhoseFileIsGone_AndRecounts()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var first = await services.SaveAndRecordAsync(device, When);
+        await services.SaveAndRecordAsync(device, When.AddHours(1));
+        File.Delete(Path.Combine(_folder.Backups, first.RelativePath));
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT noofbackups FROM devices"));
+    }
+
+    [Fact]
+    public async Task Restart_LeavesFilesItDidNotWrite_Alone()
+    {
+        var services = new Services(_folder);
+        await services.AddDeviceAsync();
+        var foreign = Path.Combine(_folder.Backups, "Someone else", "FFEEDDCCBBAA-2026-01-01_00_00_00-v1.0.0.dmp");
+        var notes = Path.Combine(_folder.Backups, "Kitchen", "notes.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(notes)!);
+        await File.WriteAllTextAsync(foreign, "x");
+        await File.WriteAllTextAsync(notes, "mine");
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.True(File.Exists(foreign));
+        Assert.True(File.Exists(notes));
+        Assert.Equal(0, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+    }
+}

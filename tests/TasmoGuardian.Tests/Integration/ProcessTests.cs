@@ -1,0 +1,177 @@
+using TasmoGuardian.Testing;
+using TasmoGuardian.Tests.Support;
+
+namespace TasmoGuardian.Tests.Integration;
+
+/// <summary>The real program as a process: signals, crashes, the command line, exit codes.</summary>
+public sealed class ProcessTests : IntegrationContext
+{
+    [Fact]
+    public async Task Sigterm_PublishesOffline_AndExitsCleanly()
+    {
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+
+        var exit = await program.TerminateAsync(Waits.Long);
+
+        Assert.Equal(0, exit);
+        var status = await Recorder.WaitForAsync("tasmo_guardian/status", "offline", Waits.Short);
+        Assert.Contains("published offline and disconnected", program.Output, StringComparison.Ordinal);
+        await using var late = await MessageRecorder.StartAsync(Broker, "tasmo_guardian/status");
+        await late.WaitForAsync(m => m.Retain && m.PayloadAsString() == "offline", Waits.Short, "the retained offline");
+    }
+
+    [Fact]
+    public async Task Sigkill_LetsTheBrokerPublishTheWill()
+    {
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+
+        await program.KillAsync();
+
+        await Recorder.WaitForAsync("tasmo_guardian/status", "offline", Waits.Long);
+    }
+
+    [Fact]
+    public async Task Sigkill_DuringBackupAll_ThenRestart_LeavesFilesAndRowsInAgreement()
+    {
+        var devices = new List<FakeTasmota>();
+        for (var i = 0; i < 8; i++)
+        {
+            devices.Add(await DiscoveredTasmotaAsync($"Plug {i}", d => d.Delay = TimeSpan.FromMilliseconds(250)));
+        }
+
+        var options = OptionsFile.For(Broker, Folder);
+        await using (var program = Start(options))
+        {
+            await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 8, "all devices");
+            await PressAsync("tasmo_guardian/hub/backup_all");
+            await Eventually.TrueAsync(() => Events("backup_succeeded").Count >= 3, Waits.Long, () => Recorder.Summary());
+            await program.KillAsync();
+        }
+
+        var afterKill = Folder.BackupFiles();
+        Assert.InRange(afterKill.Count(f => !f.Contains("/.tg-", StringComparison.Ordinal)), 3, 7);
+
+        await using (var again = Start(options))
+        {
+            await again.WaitForOutputAsync("Loaded 8 known devices", Waits.Long);
+            await again.WaitForOutputAsync("Published Home Assistant discovery", Waits.Long);
+            Assert.Equal(0, await again.TerminateAsync(Waits.Long));
+        }
+
+        AssertFilesAndRowsAgree(Folder);
+    }
+
+    [Fact]
+    public async Task BadOption_StopsStartUp_WithOneLineNamingIt()
+    {
+        var options = OptionsFile.For(Broker, Folder);
+        options["schedule"] = "0 3 * * mon-fri-sat";
+        await using var program = Start(options);
+
+        var exit = await program.WaitForExitAsync(Waits.Long);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("Invalid option 'schedule': Day of week: value must be a number between 0 and 7 or a name (SUN-SAT), not 'fri-sat'.", program.Output.Trim());
+        Assert.False(File.Exists(Folder.Database));
+    }
+
+    [Fact]
+    public async Task Help_And_Version_AnswerWithoutStarting()
+    {
+        await using var help = GuardianProcess.Start(["--help"]);
+        Assert.Equal(0, await help.WaitForExitAsync(Waits.Long));
+        Assert.Contains("Usage: TasmoGuardian [--options FILE] [--data-dir DIR]", help.Output, StringComparison.Ordinal);
+
+        await using var version = GuardianProcess.Start(["--version"]);
+        Assert.Equal(0, await version.WaitForExitAsync(Waits.Long));
+        Assert.Matches(@"^Tasmo Guardian \d+\.\d+\.\d+", version.Output.Trim());
+    }
+
+    [Fact]
+    public async Task MissingOptionsFile_MeansDefaults_AndALocalBroker()
+    {
+        await using var program = GuardianProcess.Start(["--options", Path.Combine(Folder.Root, "absent.json"), "--data-dir", Folder.Data]);
+
+        await program.WaitForOutputAsync("Using MQTT broker mqtt://localhost:1883 as anonymous from the defaults", Waits.Long);
+    }
+
+    [Fact]
+    public async Task Supervisor_GivesTheBrokerAndCredentials_WhenMqttHostIsEmpty()
+    {
+        FakeHttpRequest? asked = null;
+        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange =>
+        {
+            asked = exchange.Request;
+            return exchange.RespondAsync(200, "application/json",
+                $$$"""{"result":"ok","data":{"host":"{{{Broker.Host}}}","port":"{{{Broker.Port}}}","ssl":false,"protocol":"3.1.1","username":"{{{Broker.Username}}}","password":"{{{Broker.Password}}}","addon":"core_mosquitto"}}""");
+        });
+        var options = OptionsFile.For(Broker, Folder);
+        options.Remove("mqtt_host");
+        options.Remove("mqtt_port");
+        options.Remove("mqtt_username");
+        options.Remove("mqtt_password");
+
+        await using var program = Start(options, new Dictionary<string, string?>
+        {
+            ["SUPERVISOR_TOKEN"] = "token-123",
+            ["TASMO_GUARDIAN_SUPERVISOR_URL"] = $"http://{supervisor.HostAndPort}",
+        });
+
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+        Assert.Equal("/services/mqtt", asked!.Path);
+        Assert.Equal("Bearer token-123", asked.Header("Authorization"));
+        Assert.Contains($"Using MQTT broker mqtt://{Broker.Host}:{Broker.Port} as {Broker.Username} (password set) from the Home Assistant Supervisor", program.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Broker.Password, program.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(403, """{"result":"error","message":"No access to mqtt service!"}""", "The Supervisor refused to share the MQTT settings (HTTP 403 \"No access to mqtt service!\"): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.")]
+    [InlineData(400, """{"result":"error","message":"Service not enabled"}""", "Home Assistant has no MQTT broker (HTTP 400 \"Service not enabled\"): install and start the Mosquitto broker add-on, or set mqtt_host.")]
+    public async Task Supervisor_Refusal_IsOneClearError(int status, string body, string line)
+    {
+        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange => exchange.RespondAsync(status, "application/json", body));
+        var options = OptionsFile.For(Broker, Folder);
+        options.Remove("mqtt_host");
+
+        await using var program = Start(options, new Dictionary<string, string?>
+        {
+            ["SUPERVISOR_TOKEN"] = "token-123",
+            ["TASMO_GUARDIAN_SUPERVISOR_URL"] = $"http://{supervisor.HostAndPort}",
+        });
+
+        Assert.Equal(3, await program.WaitForExitAsync(Waits.Long));
+        var errors = program.Output.Split('\n').Where(l => l.Contains("crit:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal)).ToList();
+        Assert.EndsWith("Cannot start: " + line, Assert.Single(errors).Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongBrokerPassword_IsOneClearError_WhileTheProgramWaits()
+    {
+        var options = OptionsFile.For(Broker, Folder);
+        options["mqtt_password"] = "wrong";
+        await using var program = Start(options);
+
+        await program.WaitForOutputAsync("refused the login", Waits.Long);
+        await Task.Delay(2000);
+
+        Assert.Single(program.Output.Split('\n'), l => l.Contains("refused the login", StringComparison.Ordinal));
+        Assert.False(program.HasExited);
+        Assert.DoesNotContain("wrong", program.Output.Replace("refused the login", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    internal static void AssertFilesAndRowsAgree(TestFolder folder)
+    {
+        var files = folder.BackupFiles();
+        Assert.DoesNotContain(files, f => f.Contains("/.tg-", StringComparison.Ordinal));
+        var rows = Sql.Query(folder.Database, "SELECT filename FROM backups").Select(r => (string)r["filename"]!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, rows);
+        var counts = Sql.Query(folder.Database, "SELECT d.noofbackups AS n, (SELECT COUNT(*) FROM backups b WHERE b.device_id = d.id) AS c, d.lastbackup AS l, (SELECT MAX(created) FROM backups b WHERE b.device_id = d.id) AS m FROM devices d");
+        Assert.All(counts, c => Assert.Equal(c["c"], c["n"]));
+        Assert.All(counts, c => Assert.Equal(c["m"], c["l"]));
+    }
+
+    private GuardianProcess Start(Dictionary<string, object?> options, IReadOnlyDictionary<string, string?>? environment = null) =>
+        GuardianProcess.Start(["--options", OptionsFile.Write(Folder, options), "--data-dir", Folder.Data], environment);
+}
