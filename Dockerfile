@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# The add-on image: the program is published self-contained for musl (Alpine) on the build machine's SDK, then
+# copied onto Home Assistant's base image, whose s6 starts it. CI runs the same publish for linux-x64.
+
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
+ARG BUILD_ARCH
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props nuget.config global.json ./
+COPY src/ src/
+RUN arch="${TARGETARCH:-${BUILD_ARCH:-$(uname -m)}}" \
+    && case "$arch" in \
+         amd64|x86_64) rid=linux-musl-x64 ;; \
+         arm64|aarch64) rid=linux-musl-arm64 ;; \
+         *) echo "unsupported architecture: $arch" >&2; exit 1 ;; \
+       esac \
+    && dotnet publish src/TasmoGuardian/TasmoGuardian.csproj -c Release -r "$rid" --self-contained -p:PublishTrimmed=true -o /app
+
+FROM ghcr.io/home-assistant/base:3.23
+
+# The self-contained runtime needs the C++ runtime; tzdata lets TZ (set by the Supervisor) name the local time.
+RUN apk add --no-cache libstdc++ libgcc tzdata
+
+COPY --from=build /app /opt/tasmo_guardian
+COPY addon/rootfs /
+
+ENV TASMO_GUARDIAN_HEALTH_FILE=/tmp/tasmo_guardian.healthy
+
+# The program touches the file every 15 s while its broker connection is up; the Supervisor's watchdog restarts an
+# unhealthy add-on.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD find /tmp/tasmo_guardian.healthy -mmin -2 | grep -q . || exit 1
+
+LABEL \
+    io.hass.name="Tasmo Guardian" \
+    io.hass.description="Verified, automatic backups of Tasmota and WLED configurations" \
+    io.hass.type="app" \
+    io.hass.version="0.1.0" \
+    io.hass.arch="amd64|aarch64" \
+    org.opencontainers.image.title="Tasmo Guardian" \
+    org.opencontainers.image.source="https://github.com/tasmo-guardian/tasmo-guardian" \
+    org.opencontainers.image.licenses="MIT"

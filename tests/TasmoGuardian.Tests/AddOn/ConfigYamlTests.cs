@@ -1,0 +1,242 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace TasmoGuardian.Tests.AddOn;
+
+/// <summary>
+/// config.yaml against the Supervisor's add-on rules (research/home-assistant.md §3: required keys, slug, arches,
+/// the options/schema grammar) and against the program: same option names, same defaults, a translation for each.
+/// </summary>
+public sealed partial class ConfigYamlTests
+{
+    private static readonly string Root = GuardianProcess.RepositoryRoot();
+    private static readonly YamlMappingNode Config = Load("config.yaml");
+
+    // Keys whose default the Supervisor already applies; writing them is a linter error.
+    private static readonly Dictionary<string, string> SupervisorDefaults = new()
+    {
+        ["startup"] = "application",
+        ["boot"] = "auto",
+        ["init"] = "true",
+        ["ingress"] = "false",
+        ["ingress_port"] = "8099",
+        ["host_network"] = "false",
+        ["hassio_api"] = "false",
+        ["homeassistant_api"] = "false",
+        ["stdin"] = "false",
+        ["timeout"] = "10",
+        ["backup"] = "hot",
+        ["panel_icon"] = "mdi:puzzle",
+    };
+
+    [Fact]
+    public void Config_HasTheRequiredKeys_AndValidValues()
+    {
+        foreach (var key in new[] { "name", "version", "slug", "description", "arch" })
+        {
+            Assert.True(Config.Children.ContainsKey(key), $"config.yaml lacks {key}");
+        }
+
+        Assert.Matches("^[-_.A-Za-z0-9]+$", Scalar(Config, "slug"));
+        Assert.Equal("tasmo_guardian", Scalar(Config, "slug"));
+        Assert.Equal(["amd64", "aarch64"], Sequence(Config, "arch").Select(n => ((YamlScalarNode)n).Value));
+        Assert.Equal("false", Scalar(Config, "init"));
+        Assert.Equal(["mqtt:need"], Sequence(Config, "services").Select(n => ((YamlScalarNode)n).Value));
+        Assert.StartsWith("https://", Scalar(Config, "url"), StringComparison.Ordinal);
+        Assert.False(Config.Children.ContainsKey("watchdog"), "watchdog is obsolete: the image has a HEALTHCHECK");
+        Assert.False(Config.Children.ContainsKey("build_from"));
+    }
+
+    [Fact]
+    public void Config_SetsNoKeyToItsDefault()
+    {
+        foreach (var (key, value) in SupervisorDefaults)
+        {
+            if (Config.Children.TryGetValue(key, out var node))
+            {
+                Assert.NotEqual(value, ((YamlScalarNode)node).Value);
+            }
+        }
+    }
+
+    [Fact]
+    public void Config_MapsShareWritable_AndItsOwnConfigFolder()
+    {
+        var maps = Sequence(Config, "map").Cast<YamlMappingNode>().ToDictionary(m => Scalar(m, "type"));
+
+        Assert.Equal("false", Scalar(maps["share"], "read_only"));
+        Assert.True(maps.ContainsKey("app_config"));
+        Assert.StartsWith("/share/", Scalar((YamlMappingNode)Config["options"], "backup_dir"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_IsTheProgramsVersion_EverywhereItIsWritten()
+    {
+        var version = Scalar(Config, "version");
+
+        Assert.Equal(GuardianInfo.Version, version);
+        Assert.Contains($"io.hass.version=\"{version}\"", Read("Dockerfile"), StringComparison.Ordinal);
+        Assert.Contains($"## [{version}]", Read("CHANGELOG.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_FollowsTheSupervisorsGrammar()
+    {
+        var schema = (YamlMappingNode)Config["schema"];
+        foreach (var (key, node) in schema.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            if (node is YamlSequenceNode list)
+            {
+                // A list of dicts: one mapping describing an entry, each of its values a plain type.
+                var entry = Assert.IsType<YamlMappingNode>(Assert.Single(list.Children));
+                foreach (var (field, type) in entry.Children)
+                {
+                    Assert.Matches(TypePattern(), ((YamlScalarNode)type).Value!);
+                    Assert.DoesNotContain(' ', ((YamlScalarNode)field).Value!);
+                }
+            }
+            else
+            {
+                Assert.Matches(TypePattern(), ((YamlScalarNode)node).Value!);
+            }
+
+            Assert.Matches("^[a-z_]+$", name);
+        }
+    }
+
+    [Fact]
+    public void Schema_NamesExactlyTheProgramsOptions()
+    {
+        var names = ((YamlMappingNode)Config["schema"]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
+
+        Assert.Equal(GuardianOptions.Keys, names);
+        var entry = (YamlMappingNode)((YamlSequenceNode)Config["schema"]["devices"]).Children[0];
+        Assert.Equal(["host", "type", "name", "password"], entry.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+    }
+
+    [Fact]
+    public void EveryOption_HasADefaultOrIsOptional()
+    {
+        var schema = (YamlMappingNode)Config["schema"];
+        var options = (YamlMappingNode)Config["options"];
+        foreach (var (key, node) in schema.Children)
+        {
+            var optional = node is YamlScalarNode scalar && scalar.Value!.EndsWith('?');
+            var name = ((YamlScalarNode)key).Value!;
+            Assert.True(optional || options.Children.ContainsKey(name), $"{name} has neither a default nor a '?'");
+        }
+
+        Assert.All(options.Children.Keys, k => Assert.True(schema.Children.ContainsKey(k), $"option {k} is not in the schema"));
+    }
+
+    [Fact]
+    public void Defaults_AreTheProgramsDefaults()
+    {
+        // The Supervisor writes the options block as options.json; the program must read it as its own defaults.
+        var json = JsonSerializer.Serialize(ToPlain(Config["options"]));
+        var (fromYaml, warnings) = OptionsLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "config.yaml");
+        var program = new GuardianOptions();
+
+        Assert.Empty(warnings);
+        Assert.Equal(program.ToString(), fromYaml.ToString());
+    }
+
+    [Fact]
+    public void EveryOption_HasATranslation()
+    {
+        var configuration = (YamlMappingNode)Load("translations/en.yaml")["configuration"];
+        foreach (var key in GuardianOptions.Keys)
+        {
+            var entry = Assert.IsType<YamlMappingNode>(configuration[key]);
+            Assert.False(string.IsNullOrWhiteSpace(Scalar(entry, "name")), key);
+            Assert.False(string.IsNullOrWhiteSpace(Scalar(entry, "description")), key);
+        }
+
+        var fields = (YamlMappingNode)configuration["devices"]["fields"];
+        foreach (var field in new[] { "host", "type", "name", "password" })
+        {
+            Assert.False(string.IsNullOrWhiteSpace(Scalar((YamlMappingNode)fields[field], "description")), field);
+        }
+    }
+
+    [Fact]
+    public void AddOnFolder_HasItsFiles_WhereTheSupervisorLooks()
+    {
+        foreach (var file in new[] { "DOCS.md", "icon.png", "logo.png", "translations/en.yaml", "CHANGELOG.md", "README.md", "repository.yaml", "Dockerfile" })
+        {
+            Assert.True(File.Exists(Path.Combine(Root, file)), $"{file} is missing at the repository root");
+        }
+
+        Assert.Equal((128, 128), PngSize("icon.png"));
+        var logo = PngSize("logo.png");
+        Assert.InRange(logo.Width, 200, 300);
+        Assert.InRange(logo.Height, 80, 120);
+        Assert.False(string.IsNullOrWhiteSpace(Scalar(Load("repository.yaml"), "name")));
+    }
+
+    [Fact]
+    public void Dockerfile_RunsTheSamePublishAsCi_OnHomeAssistantsBase()
+    {
+        var dockerfile = Read("Dockerfile");
+        var ci = Read(".ci/run");
+
+        var dockerPublish = PublishFlags().Match(dockerfile);
+        var ciPublish = PublishFlags().Match(ci);
+        Assert.True(dockerPublish.Success && ciPublish.Success);
+        Assert.Equal(Flags(ciPublish.Value), Flags(dockerPublish.Value));
+        Assert.Matches(@"FROM ghcr\.io/home-assistant/base:\d+\.\d+", dockerfile);
+        Assert.Contains("linux-musl-x64", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("linux-musl-arm64", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("io.hass.type=\"app\"", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("io.hass.arch=\"amd64|aarch64\"", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("BUILD_FROM", dockerfile, StringComparison.Ordinal);
+
+        var run = Read("addon/rootfs/etc/services.d/tasmo-guardian/run");
+        Assert.Contains("exec /opt/tasmo_guardian/TasmoGuardian --options /data/options.json --data-dir /data", run, StringComparison.Ordinal);
+        Assert.Contains(Hosting.HealthFileService.Variable, dockerfile, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"^(str|bool|email|url|password|port|match\(.+\)|list\([^|()]+(\|[^|()]+)*\)|(int|float|str)(\(-?\d*,-?\d*\))?)\??$")]
+    private static partial Regex TypePattern();
+
+    [GeneratedRegex(@"dotnet publish src/TasmoGuardian/TasmoGuardian\.csproj[^\n]*")]
+    private static partial Regex PublishFlags();
+
+    private static string[] Flags(string command) =>
+        [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(f => f is "-c" or "Release" or "--self-contained" || f.StartsWith("-p:", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    private static (int Width, int Height) PngSize(string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Root, file));
+        Assert.Equal("89504E470D0A1A0A", Convert.ToHexString(bytes, 0, 8));
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    private static string Read(string file) => File.ReadAllText(Path.Combine(Root, file));
+
+    private static YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(Read(file)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;
+
+    private static IEnumerable<YamlNode> Sequence(YamlMappingNode node, string key) => ((YamlSequenceNode)node[key]).Children;
+
+    private static object? ToPlain(YamlNode node) => node switch
+    {
+        YamlMappingNode map => map.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ToPlain(p.Value)),
+        YamlSequenceNode list => list.Children.Select(ToPlain).ToList(),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar when bool.TryParse(scalar.Value, out var b) => b,
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar when int.TryParse(scalar.Value, out var i) => i,
+        YamlScalarNode scalar => scalar.Value,
+        _ => null,
+    };
+}
