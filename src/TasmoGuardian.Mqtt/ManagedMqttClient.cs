@@ -465,7 +465,16 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                 _connection = null;
             }
 
-            // Unacknowledged messages go back to the front of the queue in the order they were sent.
+            // Only the oldest unacknowledged message can be why the broker closed the connection (it handles them in
+            // order); after enough such endings it is given up, so it cannot hold back the rest for ever.
+            if (_inflight.First is { } oldest && ++oldest.Value.Failures >= _options.MaxDeliveryAttempts)
+            {
+                _inflight.RemoveFirst();
+                MqttLog.GivenUp(_logger, oldest.Value.Message.Topic, oldest.Value.Failures);
+                oldest.Value.Drop(new MqttPublishDroppedException($"The message for '{oldest.Value.Message.Topic}' was sent {oldest.Value.Failures} times and each time the connection ended before the broker acknowledged it."));
+            }
+
+            // The others go back to the front of the queue in the order they were sent.
             while (_inflight.Last is { } last)
             {
                 _inflight.RemoveLast();

@@ -13,6 +13,13 @@ public sealed class ManagedMqttClientOptions
     /// <summary>QoS 1 and 2 messages published while offline wait here; beyond it the oldest is dropped.</summary>
     public int MaxOfflineQueue { get; init; } = 1000;
 
+    /// <summary>
+    /// How many connections may end while a QoS 1 or 2 message is the oldest one unacknowledged before it is given up.
+    /// A message the broker answers by closing the connection would otherwise be resent after every reconnection,
+    /// for ever, and hold back all that follow.
+    /// </summary>
+    public int MaxDeliveryAttempts { get; init; } = 5;
+
     /// <summary>Published after every (re)connection before anything queued: typically our retained "online".</summary>
     public MqttMessage? BirthMessage { get; init; }
 

@@ -37,6 +37,9 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Restoring MQTT subscriptions failed: {Reason}")]
     public static partial void RestoreFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "MQTT message for {Topic} dropped after {Attempts} attempts: each time the broker closed the connection before acknowledging it")]
+    public static partial void GivenUp(ILogger logger, string topic, int attempts);
+
     [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Disconnected from MQTT broker {Broker}")]
     public static partial void Disconnected(ILogger logger, string broker);
 }

@@ -20,7 +20,11 @@ internal sealed class PendingPublish : IAckWaiter
     /// <summary>Its place in the offline queue or the in-flight list; it is in at most one of them.</summary>
     public LinkedListNode<PendingPublish> Node { get; }
 
+    /// <summary>How often it was sent; from the second time on it carries the DUP flag.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>How often a connection ended while this was the oldest message waiting for its acknowledgement.</summary>
+    public int Failures { get; set; }
 
     public Task Completion => _completion.Task;
 

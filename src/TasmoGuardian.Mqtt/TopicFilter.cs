@@ -7,16 +7,21 @@ public static class TopicFilter
 {
     private const int MaxUtf8Bytes = 65_535;
 
-    /// <summary>A topic one may publish to: not empty, no wildcards, no U+0000, at most 65535 UTF-8 bytes.</summary>
+    /// <summary>
+    /// A topic one may publish to: not empty, no wildcards, no control characters, at most 65535 UTF-8 bytes.
+    /// MQTT 3.1.1 (1.5.3) forbids U+0000 and says control characters SHOULD NOT appear; mosquitto closes the
+    /// connection of a client that sends them, so they are refused here rather than found out there.
+    /// </summary>
     public static bool IsValidTopicName(string topic) =>
         !string.IsNullOrEmpty(topic)
-        && topic.AsSpan().IndexOfAny('+', '#', '\0') < 0
+        && topic.AsSpan().IndexOfAny('+', '#') < 0
+        && !HasControlCharacters(topic)
         && Encoding.UTF8.GetByteCount(topic) <= MaxUtf8Bytes;
 
     /// <summary>A filter one may subscribe to: '+' fills a whole level, '#' is a whole last level.</summary>
     public static bool IsValidFilter(string filter)
     {
-        if (string.IsNullOrEmpty(filter) || filter.Contains('\0', StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(filter) > MaxUtf8Bytes)
+        if (string.IsNullOrEmpty(filter) || HasControlCharacters(filter) || Encoding.UTF8.GetByteCount(filter) > MaxUtf8Bytes)
         {
             return false;
         }
@@ -38,6 +43,8 @@ public static class TopicFilter
 
         return true;
     }
+
+    private static bool HasControlCharacters(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') >= 0 || text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0;
 
     public static bool Matches(string filter, string topic)
     {

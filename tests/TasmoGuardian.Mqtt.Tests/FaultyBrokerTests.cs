@@ -66,6 +66,59 @@ public sealed class FaultyBrokerTests
         Assert.Contains(logs.Entries, e => e.Message.Contains("Unknown packet type 15", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task MessageTheBrokerKeepsRefusing_IsGivenUp_AndDoesNotHoldBackTheRest()
+    {
+        // A broker that drops the connection whenever it sees a PUBLISH for "poison", and acknowledges the others.
+        await using var broker = new FakeBroker(async (stream, ct) =>
+        {
+            var header = new byte[1];
+            while (await stream.ReadAsync(header, ct) == 1)
+            {
+                var length = 0;
+                var multiplier = 1;
+                int b;
+                do
+                {
+                    b = stream.ReadByte();
+                    length += (b & 0x7F) * multiplier;
+                    multiplier *= 128;
+                }
+                while ((b & 0x80) != 0);
+                var body = new byte[length];
+                await stream.ReadExactlyAsync(body, ct);
+                var frame = new byte[] { header[0] }.Concat(EncodeLength(length)).Concat(body).ToArray();
+                if (TasmoGuardian.Mqtt.Packets.PacketReader.DecodeFrame(frame) is TasmoGuardian.Mqtt.Packets.PublishPacket publish)
+                {
+                    if (publish.Topic == "poison")
+                    {
+                        return;
+                    }
+
+                    await stream.WriteAsync(TasmoGuardian.Mqtt.Packets.PacketWriter.Encode(new TasmoGuardian.Mqtt.Packets.PubAckPacket(publish.PacketId)), ct);
+                }
+            }
+        });
+        await using var client = new ManagedMqttClient(MqttTestOptions.Managed(Options(broker.Port)) is var o
+            ? new ManagedMqttClientOptions { Client = o.Client, MinReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromMilliseconds(50), MaxDeliveryAttempts = 3 }
+            : null!);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+
+        var poison = client.PublishAsync(MqttMessage.FromString("poison", "x", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+        var healthy = client.PublishAsync(MqttMessage.FromString("healthy", "y", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+
+        await Assert.ThrowsAsync<MqttPublishDroppedException>(() => poison.WaitAsync(TimeSpan.FromSeconds(15)));
+        await healthy.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.InRange(broker.Connections, 3, 6);
+    }
+
+    private static IEnumerable<byte> EncodeLength(int length)
+    {
+        var buffer = new byte[4];
+        return buffer[..TasmoGuardian.Mqtt.Packets.VariableByteInteger.Write(length, buffer)];
+    }
+
     private static Task<MqttConnection> Connect(int port) =>
         MqttConnection.ConnectAsync(Options(port), (_, _) => ValueTask.CompletedTask, null, null, MqttTestOptions.Within());
 

@@ -46,7 +46,11 @@ public sealed class TopicFilterTests
     [InlineData("", false)]
     [InlineData("a/+", false)]
     [InlineData("a/#", false)]
-    public void IsValidTopicName_RefusesWildcards(string topic, bool expected) =>
+    [InlineData("a/\u0000", false)]
+    [InlineData("a/\u001b[2J", false)]
+    [InlineData("a/\u0085", false)]
+    [InlineData("küche/état", true)]
+    public void IsValidTopicName_RefusesWildcardsAndControlCharacters(string topic, bool expected) =>
         Assert.Equal(expected, TopicFilter.IsValidTopicName(topic));
 
     [Fact]

@@ -62,13 +62,20 @@ public sealed class GuardianProcess : IAsyncDisposable
 
     public static GuardianProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? program = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // A .dll runs on the shared runtime; anything else is a published, self-contained program.
+        program ??= ProgramPath;
+        var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(program ?? ProgramPath);
+        if (isDll)
+        {
+            info.ArgumentList.Add(program);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -125,11 +132,16 @@ public sealed class GuardianProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory in bytes, from /proc.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => Status("VmRSS");
+
+    /// <summary>Resident memory split as the kernel sees it: anonymous (heaps), file-backed (code, assemblies), shared.</summary>
+    public (long Anonymous, long File, long Shared) ResidentBreakdown() => (Status("RssAnon"), Status("RssFile"), Status("RssShmem"));
+
+    private long Status(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
             {
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
             }

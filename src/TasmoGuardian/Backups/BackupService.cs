@@ -44,23 +44,58 @@ internal sealed class BackupService
         _logger = logger;
     }
 
-    public async Task<BackupOutcome> BackupAsync(Device device, CancellationToken cancellationToken)
+    /// <summary>Both parts, one after the other.</summary>
+    public async Task<BackupOutcome> BackupAsync(Device device, CancellationToken cancellationToken) =>
+        await CompleteAsync(await DownloadAsync(device, cancellationToken), cancellationToken);
+
+    /// <summary>The part that talks to the device: download and verify. Failures come back as data, not exceptions.</summary>
+    public async Task<PreparedBackup> DownloadAsync(Device device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         var started = _time.GetTimestamp();
         var attempt = _time.GetUtcNow();
-        BackupOutcome outcome;
         try
         {
             var address = device.Address ?? throw BackupException.Of(BackupFailureKind.NoAddress, "no IP address is known for the device yet");
             IDeviceDownloader downloader = device.Type == DeviceType.Wled ? _wled : _tasmota;
             var download = await downloader.DownloadAsync(new DownloadTarget(address, _credentials.Username, _credentials.PasswordFor(device)), cancellationToken);
-            var version = download.Version ?? device.Version;
-            var saved = await _files.SaveAsync(device, download.Content, download.Extension, version, attempt, cancellationToken);
-            var summary = await RecordAsync(device, saved, version, attempt);
-            _registry.OnBackupsChanged(device.Mac, summary, attempt);
-            await PruneAsync(device);
-            outcome = new BackupOutcome(_registry.Find(device.Mac) ?? device, BackupOutcomeKind.Succeeded, null, saved);
+            return new PreparedBackup(device, started, attempt, download, null);
+        }
+        catch (BackupException ex)
+        {
+            return new PreparedBackup(device, started, attempt, null, ex.Failure);
+        }
+    }
+
+    /// <summary>The local part: write the file, record it with the device's counts, prune; or record the failure.</summary>
+    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var device = prepared.Device;
+        BackupOutcome outcome;
+        try
+        {
+            if (prepared.Skipped)
+            {
+                outcome = BackupOutcome.Skipped(device);
+            }
+            else if (prepared.Download is not { } download)
+            {
+                throw new BackupException(prepared.Failure!);
+            }
+            else
+            {
+                var downloaded = _time.GetTimestamp();
+                var version = download.Version ?? device.Version;
+                var saved = await _files.SaveAsync(device, download.Content, download.Extension, version, prepared.Attempt, cancellationToken);
+                var written = _time.GetTimestamp();
+                var summary = await RecordAsync(device, saved, version, prepared.Attempt);
+                var recorded = _time.GetTimestamp();
+                _registry.OnBackupsChanged(device.Mac, summary, prepared.Attempt);
+                await PruneAsync(device);
+                BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloaded), Ms(downloaded, written), Ms(written, recorded), Ms(recorded, _time.GetTimestamp()));
+                outcome = new BackupOutcome(_registry.Find(device.Mac) ?? device, BackupOutcomeKind.Succeeded, null, saved);
+            }
         }
         catch (BackupException ex)
         {
@@ -68,11 +103,11 @@ internal sealed class BackupService
             outcome = BackupOutcome.Failed(_registry.Find(device.Mac) ?? device, ex.Failure);
         }
 
-        Log(outcome, started);
+        Log(outcome, prepared.Started);
         return outcome;
     }
 
-    public void LogSkipped(Device device) => Log(BackupOutcome.Skipped(device), _time.GetTimestamp());
+    private double Ms(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;
 
     private async Task<BackupSummary> RecordAsync(Device device, SavedBackup saved, string? version, DateTimeOffset attempt)
     {

@@ -3,15 +3,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Hosting;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Backups;
 
 /// <summary>
-/// The one worker that runs every backup, one device at a time (ESP web servers and weak Wi-Fi cope badly with
-/// more). Requests arrive through a channel and are merged: a device already waiting or running is not queued twice;
-/// a single-device request makes a waiting device exempt from the skip rule. While a device is being backed up the
-/// inbox keeps being read, so a button pressed during a backup-all is queued after it at once.
+/// The one worker that runs every backup. Devices are contacted one at a time (ESP web servers and weak Wi-Fi cope
+/// badly with more); the local part of a backup (writing, recording, pruning) runs while the next device is being
+/// downloaded, in order. Requests arrive through a channel and are merged: a device already waiting or in progress
+/// is not queued twice; a single-device request makes a waiting device exempt from the skip rule. The inbox is read
+/// throughout, so a button pressed during a backup-all is queued after it at once.
 /// </summary>
 internal sealed class BackupWorker : BackgroundService
 {
@@ -23,12 +25,15 @@ internal sealed class BackupWorker : BackgroundService
     private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BackupWorker> _logger;
-    private QueuedBackup? _running;
+    private readonly MemoryTrim _memory;
+    private QueuedBackup? _downloading;
+    private QueuedBackup? _completing;
     private BackupRun? _run;
     private HubStatus _status = HubStatus.Never;
 
-    public BackupWorker(DeviceRegistry registry, BackupService backups, RunStore runs, GuardianOptions options, TimeProvider time, ILogger<BackupWorker> logger)
+    public BackupWorker(DeviceRegistry registry, BackupService backups, RunStore runs, GuardianOptions options, TimeProvider time, ILogger<BackupWorker> logger, MemoryTrim memory)
     {
+        _memory = memory;
         _registry = registry;
         _backups = backups;
         _runs = runs;
@@ -37,7 +42,7 @@ internal sealed class BackupWorker : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>After every device's backup, whatever its outcome.</summary>
+    /// <summary>After every device's backup that was attempted (not skipped).</summary>
     public event EventHandler<BackupOutcome>? BackupCompleted;
 
     /// <summary>After every change of the hub's figures: start, progress, end of a backup-all.</summary>
@@ -63,40 +68,54 @@ internal sealed class BackupWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Task<bool>? waitForRequest = null;
+        Task<bool>? request = null;
+        Task<PreparedBackup>? download = null;
+        Task<BackupOutcome>? completion = null;
+        PreparedBackup? downloaded = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 DrainInbox();
                 await FinishRunIfCompleteAsync();
-                if (_queue.Count == 0)
+
+                // The local part starts once the previous one is done, so outcomes arrive in queue order.
+                if (downloaded is not null && completion is null)
                 {
-                    waitForRequest ??= _inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                    await waitForRequest;
-                    waitForRequest = null;
-                    continue;
+                    _completing = _downloading;
+                    _downloading = null;
+                    completion = CompleteAsync(downloaded, stoppingToken);
+                    downloaded = null;
                 }
 
-                var item = _queue[0];
-                _queue.RemoveAt(0);
-                _running = item;
-                var work = ProcessAsync(item, stoppingToken);
-                while (!work.IsCompleted)
+                if (download is null && downloaded is null && _queue.Count > 0)
                 {
-                    waitForRequest ??= _inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                    if (await Task.WhenAny(work, waitForRequest) == waitForRequest)
-                    {
-                        await waitForRequest;
-                        waitForRequest = null;
-                        DrainInbox();
-                    }
+                    _downloading = _queue[0];
+                    _queue.RemoveAt(0);
+                    download = PrepareAsync(_downloading, stoppingToken);
                 }
 
-                var outcome = await work;
-                _running = null;
-                Complete(item, outcome);
-                await FinishRunIfCompleteAsync();
+                request ??= _inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                var finished = await Task.WhenAny(new Task?[] { request, download, completion }.OfType<Task>());
+                if (finished == request)
+                {
+                    await request;
+                    request = null;
+                }
+
+                if (completion is { IsCompleted: true })
+                {
+                    var outcome = await completion;
+                    completion = null;
+                    Complete(_completing!, outcome);
+                    _completing = null;
+                }
+
+                if (download is { IsCompleted: true })
+                {
+                    downloaded = await download;
+                    download = null;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -142,11 +161,12 @@ internal sealed class BackupWorker : BackgroundService
 
     private void Enqueue(Mac mac, bool force, BackupRun? run)
     {
-        var existing = _running?.Mac == mac ? _running : _queue.Find(q => q.Mac == mac);
+        var inProgress = _downloading?.Mac == mac ? _downloading : _completing?.Mac == mac ? _completing : null;
+        var existing = inProgress ?? _queue.Find(q => q.Mac == mac);
         if (existing is not null)
         {
             BackupLog.Merged(_logger, mac.ToString());
-            existing.Force |= force && existing != _running;
+            existing.Force |= force && inProgress is null;
             existing.Run ??= run;
             return;
         }
@@ -154,41 +174,51 @@ internal sealed class BackupWorker : BackgroundService
         _queue.Add(new QueuedBackup(mac) { Force = force, Run = run });
     }
 
-    private async Task<BackupOutcome> ProcessAsync(QueuedBackup item, CancellationToken cancellationToken)
+    private async Task<PreparedBackup> PrepareAsync(QueuedBackup item, CancellationToken cancellationToken)
     {
-        // Yield first: the caller watches the inbox while this runs.
-        await Task.Yield();
         var device = _registry.Find(item.Mac);
+        var now = _time.GetUtcNow();
         if (device is null)
         {
             var unknown = new Device { Mac = item.Mac, Name = item.Mac.ToString() };
-            return BackupOutcome.Failed(unknown, new BackupFailure(BackupFailureKind.UnknownDevice, "the device is not known"));
+            return new PreparedBackup(unknown, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.UnknownDevice, "the device is not known"));
         }
 
         if (!item.Force && item.Run is not null)
         {
-            if (BackupPolicy.ShouldSkip(device.LastBackup, _time.GetUtcNow(), _options.BackupMinHours))
+            if (BackupPolicy.ShouldSkip(device.LastBackup, now, _options.BackupMinHours))
             {
-                _backups.LogSkipped(device);
-                return BackupOutcome.Skipped(device);
+                return new PreparedBackup(device, _time.GetTimestamp(), now, null, null, Skipped: true);
             }
 
             if (device.Online == false)
             {
                 // Its MQTT LWT says Offline: waiting out a timeout would only slow the run down. A single press still tries.
-                await _registry.RecordFailureAsync(device.Mac, "the device is offline (its MQTT LWT says Offline)", cancellationToken);
-                return BackupOutcome.Failed(_registry.Find(device.Mac) ?? device, new BackupFailure(BackupFailureKind.Offline, "the device is offline (its MQTT LWT says Offline)"));
+                return new PreparedBackup(device, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.Offline, "the device is offline (its MQTT LWT says Offline)"));
             }
         }
 
         try
         {
-            return await _backups.BackupAsync(device, cancellationToken);
+            return await _backups.DownloadAsync(device, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             BackupLog.Unexpected(_logger, ex, device.Name);
-            return BackupOutcome.Failed(device, new BackupFailure(BackupFailureKind.WriteFailed, $"unexpected error: {ex.Message}"));
+            return new PreparedBackup(device, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.Unreachable, $"unexpected error: {ex.Message}"));
+        }
+    }
+
+    private async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _backups.CompleteAsync(prepared, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            BackupLog.Unexpected(_logger, ex, prepared.Device.Name);
+            return BackupOutcome.Failed(prepared.Device, new BackupFailure(BackupFailureKind.WriteFailed, $"unexpected error: {ex.Message}"));
         }
     }
 
@@ -224,6 +254,7 @@ internal sealed class BackupWorker : BackgroundService
         BackupLog.AllOperation(_logger, run.Trigger.ToString().ToLowerInvariant(), run.BackedUp, run.Skipped, run.Failed, (long)_time.GetElapsedTime(run.StartTimestamp).TotalMilliseconds);
         SetStatus(status);
         RunFinished?.Invoke(this, status);
+        _memory.AfterBurst();
         await _runs.InsertAsync(new RunRecord(run.Trigger.ToString().ToLowerInvariant(), run.Started, finished, run.BackedUp, run.Skipped, run.Failed), CancellationToken.None);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Hosting;
 using TasmoGuardian.Json;
 using TasmoGuardian.Mqtt;
 
@@ -27,6 +28,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly PublisherSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<HomeAssistantPublisher> _logger;
+    private readonly MemoryTrim _memory;
     private CancellationToken _stopping;
 
     public HomeAssistantPublisher(
@@ -36,8 +38,10 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         HomeAssistantTopics topics,
         PublisherSettings settings,
         TimeProvider time,
-        ILogger<HomeAssistantPublisher> logger)
+        ILogger<HomeAssistantPublisher> logger,
+        MemoryTrim memory)
     {
+        _memory = memory;
         _mqtt = mqtt;
         _registry = registry;
         _worker = worker;
@@ -53,7 +57,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         {
             if (e.Change != DeviceChange.Presence)
             {
-                Post(new PublisherWork(PublisherWorkKind.Device, e.Device.Mac));
+                Post(new PublisherWork(PublisherWorkKind.Device, e.Device.Mac, Change: e.Change));
             }
 
             if (e.Change.HasFlag(DeviceChange.Added))
@@ -114,11 +118,13 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
         else
         {
-            foreach (var mac in batch.Where(w => w.Kind == PublisherWorkKind.Device && w.Mac is not null).Select(w => w.Mac!.Value).Distinct())
+            foreach (var group in batch.Where(w => w.Kind == PublisherWorkKind.Device && w.Mac is not null).GroupBy(w => w.Mac!.Value))
             {
-                if (_registry.Find(mac) is { } device)
+                // A backup changes states only; the config (and its serialization) is looked at when the device itself changed.
+                var configs = group.Any(w => (w.Change & (DeviceChange.Added | DeviceChange.Identity | DeviceChange.Visibility)) != 0);
+                if (_registry.Find(group.Key) is { } device)
                 {
-                    PublishDevice(device, force: false, configs: true, states: true, pending);
+                    PublishDevice(device, force: false, configs, states: true, pending);
                 }
             }
 
@@ -169,6 +175,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
 
         HomeAssistantLog.PublishedAll(_logger, devices.Count(d => !d.HiddenInHomeAssistant), reason);
+        _memory.AfterBurst();
     }
 
     private void PublishHubState(bool force, List<Task> pending) =>

@@ -20,6 +20,7 @@ internal static class GuardianServiceExtensions
 {
     public static IHostApplicationBuilder AddGuardianStorage(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<MemoryTrim>();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<DeviceStore>();
         builder.Services.AddSingleton<BackupStore>();
