@@ -348,7 +348,18 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                 continue;
             }
 
-            var reason = await connection.Completion;
+            Exception? reason;
+            try
+            {
+                reason = await connection.Completion.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while this connection was being set up, before StopAsync could see it: close it here.
+                await connection.DisconnectAsync(CancellationToken.None);
+                reason = null;
+            }
+
             OnDisconnected(connection, reason);
             if (stopping.IsCancellationRequested)
             {

@@ -105,6 +105,7 @@ internal static class FleetBenchmark
     {
         states.Clear();
         var output = guardian.Output.Length;
+        var cpu = guardian.CpuTime();
         var run = Stopwatch.StartNew();
         await recorder.Client.PublishAsync(MqttMessage.FromString("tasmo_guardian/hub/backup_all", "PRESS", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
         await Eventually.TrueAsync(
@@ -112,12 +113,13 @@ internal static class FleetBenchmark
             TimeSpan.FromMinutes(30),
             () => states.Summary(3));
         run.Stop();
+        var cpuPerDevice = (guardian.CpuTime() - cpu).TotalMilliseconds / n;
         var last = JsonNode.Parse(states.Messages[^1].PayloadAsString())!;
         Console.WriteLine($"{what}: {run.Elapsed.TotalSeconds:0.00} s for {(int)last["backed_up"]!} backed up, {(int)last["failed"]!} failed; ideal {ideal.TotalSeconds:0.00} s; ratio {run.Elapsed / ideal:0.000}");
         var durations = System.Text.RegularExpressions.Regex.Matches(guardian.Output[output..], "duration_ms=([0-9]+) reason").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         if (durations.Count > 0)
         {
-            Console.WriteLine($"  per device: {durations.Average():0.0} ms from the request to the device until recorded; {run.Elapsed.TotalMilliseconds / n:0.0} ms per device in all");
+            Console.WriteLine($"  per device: {durations.Average():0.0} ms from the request to the device until recorded; {run.Elapsed.TotalMilliseconds / n:0.0} ms per device in all; the program's CPU time {cpuPerDevice:0.00} ms per device");
         }
 
         return run.Elapsed;

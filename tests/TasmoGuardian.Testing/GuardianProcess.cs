@@ -134,6 +134,17 @@ public sealed class GuardianProcess : IAsyncDisposable
     /// <summary>Resident memory in bytes, from /proc.</summary>
     public long ResidentBytes() => Status("VmRSS");
 
+    /// <summary>CPU time the process has used (user and system), from /proc/&lt;pid&gt;/stat.</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>Resident memory split as the kernel sees it: anonymous (heaps), file-backed (code, assemblies), shared.</summary>
     public (long Anonymous, long File, long Shared) ResidentBreakdown() => (Status("RssAnon"), Status("RssFile"), Status("RssShmem"));
 
