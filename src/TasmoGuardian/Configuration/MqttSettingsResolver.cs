@@ -17,7 +17,7 @@ internal static class MqttSettingsResolver
     {
         if (!string.IsNullOrEmpty(options.MqttHost))
         {
-            return new MqttSettings(options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the add-on options");
+            return new MqttSettings(options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the options");
         }
 
         var token = environment("SUPERVISOR_TOKEN") ?? environment("HASSIO_TOKEN");

@@ -22,6 +22,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Stopping: published offline and disconnected from the broker")]
     public static partial void Stopped(ILogger logger);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Stopping: the broker was not reachable, so its last will says offline for us")]
+    public static partial void StoppedOffline(ILogger logger);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
     public static partial void BackupDirectory(ILogger logger, string directory);
 }

@@ -59,12 +59,14 @@ internal sealed class MqttConnectionService : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        var published = false;
         if (_mqtt.IsConnected)
         {
             try
             {
                 await _mqtt.PublishAsync(MqttMessage.FromString(_topics.Status, Offline, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken)
                     .WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+                published = true;
             }
             catch (Exception ex) when (ex is TimeoutException or MqttConnectionClosedException or MqttPublishDroppedException or OperationCanceledException)
             {
@@ -73,6 +75,13 @@ internal sealed class MqttConnectionService : IHostedService
         }
 
         await _mqtt.StopAsync(cancellationToken);
-        HostLog.Stopped(_logger);
+        if (published)
+        {
+            HostLog.Stopped(_logger);
+        }
+        else
+        {
+            HostLog.StoppedOffline(_logger);
+        }
     }
 }
