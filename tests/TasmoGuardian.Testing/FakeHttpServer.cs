@@ -10,22 +10,17 @@ namespace TasmoGuardian.Testing;
 /// </summary>
 public sealed class FakeHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly Func<FakeHttpExchange, Task> _handler;
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<FakeHttpRequest> _requests = [];
-    private readonly Task _accepting;
+    private readonly LoopbackTcpServer _server;
 
     public FakeHttpServer(IPAddress address, int port, Func<FakeHttpExchange, Task> handler)
     {
         _handler = handler;
-        _listener = new TcpListener(address, port);
-        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Start(512);
-        _accepting = AcceptLoopAsync();
+        _server = new LoopbackTcpServer(address, port, ServeAsync);
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
+    public IPEndPoint EndPoint => _server.EndPoint;
 
     /// <summary>"127.0.0.23" on port 80, "127.0.0.1:40123" otherwise: the form the program's host option takes.</summary>
     public string HostAndPort => EndPoint.Port == 80 ? EndPoint.Address.ToString() : $"{EndPoint.Address}:{EndPoint.Port}";
@@ -41,56 +36,24 @@ public sealed class FakeHttpServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
+        var stream = client.GetStream();
+        var request = await ReadRequestAsync(stream, cancellationToken);
+        if (request is null)
         {
-            await _accepting;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
+            return;
         }
 
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+        lock (_requests)
         {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = ServeAsync(client);
+            _requests.Add(request);
         }
-    }
 
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                client.NoDelay = true;
-                var stream = client.GetStream();
-                var request = await ReadRequestAsync(stream, _stop.Token);
-                if (request is null)
-                {
-                    return;
-                }
-
-                lock (_requests)
-                {
-                    _requests.Add(request);
-                }
-
-                await _handler(new FakeHttpExchange(request, stream, _stop.Token));
-                client.Client.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-            }
-        }
+        await _handler(new FakeHttpExchange(request, stream, cancellationToken));
+        client.Client.Shutdown(SocketShutdown.Send);
     }
 
     private static async Task<FakeHttpRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using TasmoGuardian.Json;
 
 namespace TasmoGuardian.Configuration;
 
@@ -58,8 +59,11 @@ internal static class MqttSettingsResolver
         using (response)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var message = ReadMessage(body);
-            if (!response.IsSuccessStatusCode || message is not null && ReadResult(body) == "error")
+            using var document = JsonRead.Object(body, out _);
+            var root = document?.RootElement;
+            var message = root is { } r ? JsonRead.String(r, "message") : null;
+            var error = root is not { } answer || JsonRead.String(answer, "result") == "error";
+            if (!response.IsSuccessStatusCode || error)
             {
                 var detail = $"HTTP {(int)response.StatusCode}{(message is null ? "" : $" \"{message}\"")}";
                 if (message?.Contains("not enabled", StringComparison.OrdinalIgnoreCase) == true)
@@ -75,17 +79,16 @@ internal static class MqttSettingsResolver
                 throw new SupervisorException($"The Supervisor did not give the MQTT settings ({detail}). Set mqtt_host to choose a broker yourself.");
             }
 
-            return ParseService(body);
+            return ParseService(root!.Value);
         }
     }
 
-    private static MqttSettings ParseService(byte[] body)
+    private static MqttSettings ParseService(JsonElement root)
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var data = document.RootElement.GetProperty("data");
-            var host = data.GetProperty("host").GetString();
+            var data = root.GetProperty("data");
+            var host = JsonRead.String(data, "host");
             if (string.IsNullOrEmpty(host))
             {
                 throw new SupervisorException("The Supervisor's MQTT settings have no host.");
@@ -97,32 +100,11 @@ internal static class MqttSettingsResolver
                 ? portElement.GetInt32()
                 : int.Parse(portElement.GetString() ?? string.Empty, NumberStyles.None, CultureInfo.InvariantCulture);
             var ssl = data.TryGetProperty("ssl", out var sslElement) && sslElement.ValueKind == JsonValueKind.True;
-            var username = data.TryGetProperty("username", out var user) && user.ValueKind == JsonValueKind.String ? user.GetString() : null;
-            var password = data.TryGetProperty("password", out var pass) && pass.ValueKind == JsonValueKind.String ? pass.GetString() : null;
-            return new MqttSettings(host, port, username, password, ssl, "the Home Assistant Supervisor");
+            return new MqttSettings(host, port, JsonRead.String(data, "username"), JsonRead.String(data, "password"), ssl, "the Home Assistant Supervisor");
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new SupervisorException($"The Supervisor's answer about MQTT could not be read: {ex.Message}", ex);
-        }
-    }
-
-    private static string? ReadMessage(byte[] body) => ReadString(body, "message");
-
-    private static string? ReadResult(byte[] body) => ReadString(body, "result");
-
-    private static string? ReadString(byte[] body, string key)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

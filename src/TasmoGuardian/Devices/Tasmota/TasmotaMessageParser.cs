@@ -1,3 +1,4 @@
+using TasmoGuardian.Json;
 using System.Text;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using TasmoGuardian.Json;
 using TasmoGuardian.Configuration;
 
 namespace TasmoGuardian.Devices.Wled;

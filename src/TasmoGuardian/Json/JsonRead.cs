@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TasmoGuardian.Devices;
+namespace TasmoGuardian.Json;
 
 /// <summary>
 /// Lenient reads from untrusted JSON: a field of the wrong type is treated as missing instead of failing the whole
