@@ -38,7 +38,7 @@ internal static partial class BackupLog
     public static partial void Unexpected(ILogger logger, Exception exception, string deviceName);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Scheduled backup-all: next run at {Next}")]
-    public static partial void NextScheduled(ILogger logger, DateTimeOffset next);
+    public static partial void NextScheduled(ILogger logger, string next);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The schedule '{Schedule}' never occurs; no automatic backups")]
     public static partial void NeverScheduled(ILogger logger, string schedule);

@@ -44,7 +44,7 @@ internal sealed class ScheduledBackupService : BackgroundService
                     return;
                 }
 
-                BackupLog.NextScheduled(_logger, TimeZoneInfo.ConvertTime(due, _time.LocalTimeZone));
+                BackupLog.NextScheduled(_logger, TimeZoneInfo.ConvertTime(due, _time.LocalTimeZone).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture));
                 while ((now = _time.GetUtcNow()) < due)
                 {
                     var wait = due - now;
