@@ -402,14 +402,13 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                     _connection = connection;
                     if (_options.BirthMessage is { } birth)
                     {
-                        var pending = new PendingPublish(birth, _onAcknowledged);
                         if (birth.QualityOfService == MqttQualityOfService.AtMostOnce)
                         {
                             connection.Publish(birth, false, null);
                         }
                         else
                         {
-                            SendLocked(connection, pending);
+                            SendLocked(connection, new PendingPublish(birth, _onAcknowledged));
                         }
                     }
 

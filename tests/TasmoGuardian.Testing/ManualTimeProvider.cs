@@ -21,18 +21,6 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    /// <summary>Timers waiting to fire; tests wait for this to know the code under test is parked on the clock.</summary>
-    public int PendingTimers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _timers.Count(t => t.DueAt is not null);
-            }
-        }
-    }
-
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
@@ -75,12 +63,6 @@ public sealed class ManualTimeProvider : TimeProvider
 
             next.Fire();
         }
-    }
-
-    public void SetUtcNow(DateTimeOffset value)
-    {
-        var delta = value - GetUtcNow();
-        Advance(delta < TimeSpan.Zero ? TimeSpan.Zero : delta);
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)

@@ -91,14 +91,6 @@ internal sealed class DeviceRegistry
         }
     }
 
-    public Device? FindByConfiguredHost(string host)
-    {
-        lock (_gate)
-        {
-            return _devices.Values.FirstOrDefault(d => string.Equals(d.ConfiguredHost, host, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
     /// <summary>Which device publishes under a base topic such as "stat/kitchen/".</summary>
     public Mac? FindByTopicBase(string topicBase)
     {

@@ -17,8 +17,6 @@ internal sealed class MemoryTrim : IDisposable
         _timer = time.CreateTimer(_ => Collect(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public int Collections { get; private set; }
-
     /// <summary>A burst just ended; collect once things have stayed quiet for a moment (later calls push it back).</summary>
     public void AfterBurst() => _timer.Change(Quiet, Timeout.InfiniteTimeSpan);
 
@@ -26,7 +24,6 @@ internal sealed class MemoryTrim : IDisposable
 
     private void Collect()
     {
-        Collections++;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }

@@ -17,6 +17,7 @@ namespace TasmoGuardian.Tests.Drills;
 /// other tests (about a minute in all); CI runs them too. Filter with --filter Category=Drill.
 /// </summary>
 [Trait("Category", "Drill")]
+[Collection(DrillCollection.Name)]
 public sealed class FaultDrillTests : IntegrationContext
 {
     [Fact]
