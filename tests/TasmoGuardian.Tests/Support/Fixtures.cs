@@ -3,10 +3,10 @@ using TasmoGuardian.Testing;
 
 namespace TasmoGuardian.Tests.Support;
 
-/// <summary>The shared real-world samples in ../shared/fixtures.</summary>
+/// <summary>The real-world samples in tests/fixtures (their provenance is in tests/fixtures/README.md).</summary>
 internal static class Fixtures
 {
-    public static string Folder { get; } = Path.GetFullPath(Path.Combine(GuardianProcess.RepositoryRoot(), "..", "shared", "fixtures"));
+    public static string Folder { get; } = Path.GetFullPath(Path.Combine(GuardianProcess.RepositoryRoot(), "tests", "fixtures"));
 
     public static byte[] Bytes(string relative) => File.ReadAllBytes(Path.Combine(Folder, relative));
 
