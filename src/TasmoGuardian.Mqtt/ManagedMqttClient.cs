@@ -7,8 +7,8 @@ namespace TasmoGuardian.Mqtt;
 
 /// <summary>
 /// A connection that looks after itself: it reconnects with capped exponential back-off and jitter, restores the
-/// subscriptions, publishes the birth message, and delivers QoS 1 messages published while offline (up to a bound).
-/// Received messages are handed to the handlers of every matching filter, one at a time, off the socket's loop.
+/// subscriptions, publishes the birth message, and delivers QoS 1 and 2 messages published while offline (up to a
+/// bound). Received messages are handed to the handlers of every matching filter, one at a time, off the socket's loop.
 /// </summary>
 public sealed class ManagedMqttClient : IAsyncDisposable
 {
@@ -17,8 +17,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly LinkedList<PendingPublish> _queue = new();
-    private readonly LinkedList<PendingPublish> _inflight = new();
+    private readonly OutboundQueue _outbound;
     private readonly Channel<MqttMessage> _incoming;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<PendingPublish> _onAcknowledged;
@@ -30,12 +29,16 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     private Task _dispatchLoop = Task.CompletedTask;
     private int _started;
 
+    /// <summary>A client that does nothing until <see cref="StartAsync"/>.</summary>
+    /// <exception cref="ArgumentException">An option cannot work; the message names it.</exception>
     public ManagedMqttClient(ManagedMqttClientOptions options, ILogger<ManagedMqttClient>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _outbound = new OutboundQueue(options.MaxOfflineQueue, options.MaxDeliveryAttempts, _logger);
         _incoming = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.IncomingQueueCapacity)
         {
             SingleReader = true,
@@ -48,8 +51,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     /// <summary>Raised after every (re)connection, once subscriptions are restored and the birth message is sent.</summary>
     public event EventHandler? Connected;
 
-    public event EventHandler<MqttDisconnectedEventArgs>? Disconnected;
-
+    /// <summary>True while a connection is up and its subscriptions are restored.</summary>
     public bool IsConnected
     {
         get
@@ -62,22 +64,25 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     }
 
     /// <summary>Why the last connection attempt failed or the last connection ended; null while all is well.</summary>
-    public Exception? LastError { get; private set; }
+    internal Exception? LastError { get; private set; }
 
-    public int OfflineQueueLength
+    internal int OfflineQueueLength
     {
         get
         {
             lock (_gate)
             {
-                return _queue.Count;
+                return _outbound.WaitingCount;
             }
         }
     }
 
     /// <summary>Starts connecting in the background; it returns at once and never throws for an unreachable broker.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the client started.</exception>
+    /// <exception cref="InvalidOperationException">The client was started before.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Exchange(ref _started, 1) == 1)
         {
             throw new InvalidOperationException("The client was started already.");
@@ -89,7 +94,8 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    /// <summary>Completes once connected (at once if connected now).</summary>
+    internal Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -101,6 +107,8 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     /// Subscribes now if connected, and again after every reconnection. The handler runs for every message whose
     /// topic matches the filter, including retained ones.
     /// </summary>
+    /// <exception cref="ArgumentException">The filter is not a valid MQTT topic filter.</exception>
+    /// <exception cref="MqttSubscribeException">The broker refused the subscription.</exception>
     public async Task SubscribeAsync(string filter, MqttQualityOfService qualityOfService, MqttMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -142,7 +150,8 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
-    public async Task UnsubscribeAsync(string filter, CancellationToken cancellationToken)
+    /// <summary>Stops delivering the filter's messages, now and after reconnections.</summary>
+    internal async Task UnsubscribeAsync(string filter, CancellationToken cancellationToken)
     {
         MqttConnection? connection;
         lock (_gate)
@@ -174,9 +183,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
 
     /// <summary>
     /// Publishes a message. QoS 0 is sent if connected and otherwise dropped. QoS 1 and 2 complete when the broker has
-    /// acknowledged them; while offline they wait in a bounded queue and throw <see cref="MqttPublishDroppedException"/>
-    /// if pushed out of it.
+    /// acknowledged them; while offline they wait in a bounded queue.
     /// </summary>
+    /// <exception cref="ArgumentException">The topic is not a valid MQTT topic name.</exception>
+    /// <exception cref="MqttPublishDroppedException">The message was pushed out of the full offline queue, or given up.</exception>
+    /// <exception cref="MqttConnectionClosedException">The client was stopped before the broker acknowledged it.</exception>
     public Task PublishAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -203,21 +214,20 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             }
 
             pending = new PendingPublish(message, _onAcknowledged);
-            if (_connection is { } current && _queue.Count == 0)
+            if (_connection is { } current && _outbound.WaitingCount == 0)
             {
                 SendLocked(current, pending);
             }
             else
             {
-                _queue.AddLast(pending.Node);
-                TrimQueueLocked();
+                _outbound.Wait(pending);
             }
         }
 
         return cancellationToken.CanBeCanceled ? pending.Completion.WaitAsync(cancellationToken) : pending.Completion;
     }
 
-    /// <summary>Disconnects cleanly (no will) and stops reconnecting. Messages still waiting are dropped.</summary>
+    /// <summary>Disconnects cleanly (no will) and stops reconnecting. Messages still waiting fail.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
@@ -240,17 +250,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         await Task.WhenAll(_connectionLoop, _dispatchLoop).WaitAsync(cancellationToken);
         lock (_gate)
         {
-            var stopped = new MqttConnectionClosedException("The client was stopped.");
-            foreach (var pending in _queue.Concat(_inflight).ToList())
-            {
-                pending.Drop(stopped);
-            }
-
-            _queue.Clear();
-            _inflight.Clear();
+            _outbound.DropAll(new MqttConnectionClosedException("The client was stopped."));
         }
     }
 
+    /// <summary>Stops the client (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -265,67 +269,70 @@ public sealed class ManagedMqttClient : IAsyncDisposable
 
     private void SendLocked(MqttConnection connection, PendingPublish pending)
     {
-        _inflight.AddLast(pending.Node);
+        _outbound.Flying(pending);
         connection.Publish(pending.Message, pending.Attempts++ > 0, pending);
-    }
-
-    private void TrimQueueLocked()
-    {
-        while (_queue.Count > _options.MaxOfflineQueue && _queue.First is { } oldest)
-        {
-            _queue.RemoveFirst();
-            MqttLog.OfflineQueueDropped(_logger, _options.MaxOfflineQueue, oldest.Value.Message.Topic);
-            oldest.Value.Drop(new MqttPublishDroppedException($"The offline queue held more than {_options.MaxOfflineQueue} messages; the one for '{oldest.Value.Message.Topic}' was dropped."));
-        }
     }
 
     private void OnAcknowledged(PendingPublish pending)
     {
         lock (_gate)
         {
-            if (pending.Node.List == _inflight)
-            {
-                _inflight.Remove(pending.Node);
-            }
+            _outbound.Acknowledged(pending);
         }
     }
 
     private async Task ConnectionLoopAsync(CancellationToken stopping)
     {
-        var broker = _options.Client.ToString();
         var failures = 0;
-        Type? lastFailure = null;
+        Exception? lastFailure = null;
+        var lastWarning = long.MinValue;
+        var broker = _options.Client?.ToString() ?? "(not known yet)";
         while (!stopping.IsCancellationRequested)
         {
             MqttConnection connection;
             try
             {
-                connection = await MqttConnection.ConnectAsync(_options.Client, OnMessageAsync, _logger, _time, stopping);
+                var options = _options.Client ?? await _options.ClientFactory!(new MqttConnectAttempt(failures, lastFailure), stopping);
+                broker = options.ToString();
+                connection = await OpenAsync(options, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
+#pragma warning disable CA1031 // Any failure to connect (including the factory's) means: wait and try again.
             catch (Exception ex)
+#pragma warning restore CA1031
             {
                 LastError = ex;
                 var permanent = ex is MqttConnectException { IsPermanent: true };
-                var delay = permanent ? _options.MaxReconnectDelay : Backoff(failures);
-                var sameAsBefore = failures > 0 && lastFailure == ex.GetType() && !permanent;
-                if (permanent && failures == 0 || permanent && lastFailure != ex.GetType())
+
+                // Fixed credentials the broker refused stay wrong until someone changes them: no need to knock often.
+                // Credentials from a factory may be renewed at any moment, so those are asked for again sooner.
+                var delay = permanent && _options.Client is not null ? _options.MaxReconnectDelay : Backoff(failures);
+                var repeated = failures > 0 && lastFailure?.GetType() == ex.GetType() && lastFailure.Message == ex.Message;
+                if (!repeated || _time.GetElapsedTime(lastWarning) >= _options.FailureReminderInterval)
                 {
-                    MqttLog.LoginRefused(_logger, broker, ex.Message, delay.TotalSeconds);
-                }
-                else if (sameAsBefore || permanent)
-                {
-                    MqttLog.ConnectFailedAgain(_logger, broker, ex.Message);
+                    lastWarning = _time.GetTimestamp();
+                    if (repeated)
+                    {
+                        MqttLog.StillFailing(_logger, broker, failures + 1, ex.Message);
+                    }
+                    else if (permanent)
+                    {
+                        MqttLog.LoginRefused(_logger, broker, ex.Message);
+                    }
+                    else
+                    {
+                        MqttLog.ConnectFailed(_logger, broker, ex.Message, delay.TotalSeconds);
+                    }
                 }
                 else
                 {
-                    MqttLog.ConnectFailed(_logger, broker, ex.Message, delay.TotalSeconds);
+                    MqttLog.ConnectFailedAgain(_logger, broker, ex.Message);
                 }
 
-                lastFailure = ex.GetType();
+                lastFailure = ex;
                 failures++;
                 if (!await DelayAsync(delay, stopping))
                 {
@@ -337,7 +344,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
 
             failures = 0;
             lastFailure = null;
-            if (!await OnConnectedAsync(connection, stopping))
+            if (!await OnConnectedAsync(connection, broker, stopping))
             {
                 await connection.DisposeAsync();
                 if (stopping.IsCancellationRequested)
@@ -376,7 +383,21 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
-    private async Task<bool> OnConnectedAsync(MqttConnection connection, CancellationToken stopping)
+    private async Task<MqttConnection> OpenAsync(MqttClientOptions options, CancellationToken stopping)
+    {
+        options.Validate();
+        if (_options.Transport is not { } transport)
+        {
+            return await MqttConnection.ConnectAsync(options, OnMessageAsync, _logger, _time, stopping);
+        }
+
+        using var timeout = new CancellationTokenSource(options.ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        var stream = await transport(options, linked.Token);
+        return await MqttConnection.StartAsync(stream, options, OnMessageAsync, _logger, _time, linked.Token);
+    }
+
+    private async Task<bool> OnConnectedAsync(MqttConnection connection, string broker, CancellationToken stopping)
     {
         try
         {
@@ -412,10 +433,9 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                         }
                     }
 
-                    while (_queue.First is { } first)
+                    foreach (var waiting in _outbound.TakeWaiting())
                     {
-                        _queue.RemoveFirst();
-                        SendLocked(connection, first.Value);
+                        SendLocked(connection, waiting);
                     }
 
                     LastError = null;
@@ -428,13 +448,13 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         {
             return false;
         }
-        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException or MqttProtocolException)
+        catch (Exception ex) when (ex is MqttException or TimeoutException)
         {
             MqttLog.RestoreFailed(_logger, ex.Message);
             return false;
         }
 
-        MqttLog.Connected(_logger, _options.Client.ToString());
+        MqttLog.Connected(_logger, broker);
         try
         {
             Connected?.Invoke(this, EventArgs.Empty);
@@ -475,40 +495,13 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                 _connection = null;
             }
 
-            // Only the oldest unacknowledged message can be why the broker closed the connection (it handles them in
-            // order); after enough such endings it is given up, so it cannot hold back the rest for ever.
-            if (_inflight.First is { } oldest && ++oldest.Value.Failures >= _options.MaxDeliveryAttempts)
-            {
-                _inflight.RemoveFirst();
-                MqttLog.GivenUp(_logger, oldest.Value.Message.Topic, oldest.Value.Failures);
-                oldest.Value.Drop(new MqttPublishDroppedException($"The message for '{oldest.Value.Message.Topic}' was sent {oldest.Value.Failures} times and each time the connection ended before the broker acknowledged it."));
-            }
-
-            // The others go back to the front of the queue in the order they were sent.
-            while (_inflight.Last is { } last)
-            {
-                _inflight.RemoveLast();
-                _queue.AddFirst(last);
-            }
-
-            TrimQueueLocked();
+            _outbound.ConnectionLost();
             if (_connectedSignal.Task.IsCompleted)
             {
                 _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             LastError = reason;
-        }
-
-        try
-        {
-            Disconnected?.Invoke(this, new MqttDisconnectedEventArgs(reason));
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the reconnection down.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            MqttLog.HandlerFailed(_logger, ex, "(disconnected event)", string.Empty);
         }
     }
 

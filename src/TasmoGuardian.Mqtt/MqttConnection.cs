@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,58 +7,53 @@ using TasmoGuardian.Mqtt.Packets;
 namespace TasmoGuardian.Mqtt;
 
 /// <summary>
-/// One socket to the broker: the CONNECT handshake, one receive loop, one send loop that batches frames,
-/// and one keep-alive loop. It never reconnects; when it ends, <see cref="Completion"/> says why.
+/// One MQTT session over one byte stream: the CONNECT handshake, one receive loop, one send loop that batches frames,
+/// and the keep-alive. Acknowledgements are matched by <see cref="AckDispatcher"/>. It never reconnects; when it
+/// ends, <see cref="Completion"/> says why. The stream may be a socket (<see cref="ConnectAsync"/>) or anything else,
+/// such as an in-memory pipe in tests.
 /// </summary>
 internal sealed class MqttConnection : IAsyncDisposable
 {
     private const int SendBufferSize = 64 * 1024;
 
-    private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly MqttClientOptions _options;
     private readonly Func<MqttMessage, CancellationToken, ValueTask> _onMessage;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly FrameReader _reader;
-    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly AckDispatcher _acks = new();
+    private readonly KeepAlive _keepAlive;
+    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _gate = new();
-    private readonly Dictionary<ushort, IAckWaiter> _pending = [];
     private readonly HashSet<ushort> _incomingExactlyOnce = [];
-    private ushort _lastPacketId;
-    private bool _closed;
-    private long _lastSent;
-    private long _pingSentAt;
+    private int _closed;
     private Task _sendLoop = Task.CompletedTask;
 
-    private MqttConnection(Socket socket, Stream stream, MqttClientOptions options, Func<MqttMessage, CancellationToken, ValueTask> onMessage, ILogger logger, TimeProvider time)
+    private MqttConnection(Stream stream, MqttClientOptions options, Func<MqttMessage, CancellationToken, ValueTask> onMessage, ILogger logger, TimeProvider time)
     {
-        _socket = socket;
         _stream = stream;
         _options = options;
         _onMessage = onMessage;
         _logger = logger;
         _time = time;
         _reader = new FrameReader(stream, options.MaxIncomingPacketSize);
-        _lastSent = time.GetTimestamp();
+        _keepAlive = new KeepAlive(options.KeepAlive, options.PingTimeout, time);
     }
 
     /// <summary>Completes when the connection has ended: null after our own clean DISCONNECT, else the reason.</summary>
     public Task<Exception?> Completion => _completion.Task;
 
-    public bool IsClosed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _closed;
-            }
-        }
-    }
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>PINGREQs sent so far: the keep-alive at work.</summary>
+    public int PingsSent => _keepAlive.PingsSent;
+
+    /// <summary>A PINGREQ is waiting for its PINGRESP.</summary>
+    public bool AwaitingPong => _keepAlive.AwaitingPong;
+
+    /// <summary>Opens TCP (and TLS) to the broker and logs in.</summary>
     public static async Task<MqttConnection> ConnectAsync(
         MqttClientOptions options,
         Func<MqttMessage, CancellationToken, ValueTask> onMessage,
@@ -73,43 +65,42 @@ internal sealed class MqttConnection : IAsyncDisposable
         var time = timeProvider ?? TimeProvider.System;
         using var timeout = new CancellationTokenSource(options.ConnectTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream? stream = null;
         try
         {
-            await socket.ConnectAsync(options.Host, options.Port, linked.Token);
-            stream = new NetworkStream(socket, ownsSocket: true);
-            if (options.Tls is { } tls)
-            {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
-                await ssl.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = tls.TargetHost ?? options.Host,
-                        RemoteCertificateValidationCallback = (_, certificate, _, errors) => ValidateCertificate(tls, certificate, errors),
-                    },
-                    linked.Token);
-            }
-
-            var connection = new MqttConnection(socket, stream, options, onMessage, logger ?? NullLogger.Instance, time);
-            await connection.HandshakeAsync(linked.Token);
-            connection.StartLoops();
-            return connection;
+            var stream = await MqttTransport.OpenAsync(options, linked.Token);
+            return await StartAsync(stream, options, onMessage, logger, time, linked.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Dispose(stream, socket);
-            throw new TimeoutException($"No answer from the broker at {options.Host}:{options.Port} within {options.ConnectTimeout.TotalSeconds:0.#} s.");
-        }
-        catch
-        {
-            Dispose(stream, socket);
-            throw;
+            throw new MqttConnectionClosedException($"No answer from the broker at {options.Host}:{options.Port} within {options.ConnectTimeout.TotalSeconds:0.#} s.", new TimeoutException());
         }
     }
 
-    /// <summary>Queues a PUBLISH. For QoS 1 and 2 the waiter hears of the acknowledgement or of the connection's end.</summary>
+    /// <summary>Logs in over a stream that is already open; the connection owns the stream from here on.</summary>
+    public static async Task<MqttConnection> StartAsync(
+        Stream stream,
+        MqttClientOptions options,
+        Func<MqttMessage, CancellationToken, ValueTask> onMessage,
+        ILogger? logger,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var connection = new MqttConnection(stream, options, onMessage, logger ?? NullLogger.Instance, time);
+        try
+        {
+            await connection.HandshakeAsync(cancellationToken);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+
+        connection.StartLoops();
+        return connection;
+    }
+
+    /// <summary>Queues a PUBLISH. For QoS 1 and 2 the waiter hears when it is written, acknowledged, or lost with the connection.</summary>
     public void Publish(MqttMessage message, bool duplicate, IAckWaiter? waiter)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -119,21 +110,20 @@ internal sealed class MqttConnection : IAsyncDisposable
             return;
         }
 
-        if (waiter is null)
+        ArgumentNullException.ThrowIfNull(waiter);
+        var expected = message.QualityOfService == MqttQualityOfService.AtLeastOnce ? MqttPacketType.PubAck : MqttPacketType.PubRec;
+        if (!_acks.TryRegister(waiter, expected, out var id))
         {
-            throw new ArgumentNullException(nameof(waiter), "QoS 1 and 2 need someone to hear the acknowledgement.");
-        }
-
-        if (!TryRegister(waiter, out var id))
-        {
+            waiter.Fail(new MqttConnectionClosedException());
             return;
         }
 
-        Send(new PublishPacket(message.Topic, message.Payload, message.QualityOfService, message.Retain, duplicate, id));
+        Send(new PublishPacket(message.Topic, message.Payload, message.QualityOfService, message.Retain, duplicate, id), id);
     }
 
     public Task PublishAsync(MqttMessage message, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         if (message.QualityOfService == MqttQualityOfService.AtMostOnce)
         {
             Publish(message, false, null);
@@ -147,13 +137,7 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     public async Task<IReadOnlyList<byte>> SubscribeAsync(IReadOnlyList<MqttTopicSubscription> subscriptions, CancellationToken cancellationToken)
     {
-        var waiter = new TaskAckWaiter();
-        if (TryRegister(waiter, out var id))
-        {
-            Send(new SubscribePacket(id, subscriptions));
-        }
-
-        var ack = (SubAckPacket)await waiter.Task.WaitAsync(cancellationToken);
+        var ack = (SubAckPacket)await SendWithIdAsync(id => new SubscribePacket(id, subscriptions), MqttPacketType.SubAck, cancellationToken);
         if (ack.ReturnCodes.Count != subscriptions.Count)
         {
             throw new MqttProtocolException($"SubAck holds {ack.ReturnCodes.Count} return codes for {subscriptions.Count} subscriptions.");
@@ -162,16 +146,8 @@ internal sealed class MqttConnection : IAsyncDisposable
         return ack.ReturnCodes;
     }
 
-    public async Task UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
-    {
-        var waiter = new TaskAckWaiter();
-        if (TryRegister(waiter, out var id))
-        {
-            Send(new UnsubscribePacket(id, filters));
-        }
-
-        await waiter.Task.WaitAsync(cancellationToken);
-    }
+    public Task UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken) =>
+        SendWithIdAsync(id => new UnsubscribePacket(id, filters), MqttPacketType.UnsubAck, cancellationToken);
 
     /// <summary>Sends DISCONNECT after everything already queued, so the broker discards our will.</summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken)
@@ -182,7 +158,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         {
             await _sendLoop.WaitAsync(TimeSpan.FromSeconds(5), _time, cancellationToken);
         }
-        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException or SocketException)
+        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException)
         {
             // The broker is gone already; closing is all that is left to do.
         }
@@ -192,7 +168,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the socket without DISCONNECT, as a crash would; the broker then publishes our will.</summary>
+    /// <summary>Drops the stream without DISCONNECT, as a crash would; the broker then publishes our will.</summary>
     public void Abort(Exception? reason = null) => Close(reason ?? new MqttConnectionClosedException("The connection was aborted."));
 
     public async ValueTask DisposeAsync()
@@ -202,31 +178,19 @@ internal sealed class MqttConnection : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private static bool ValidateCertificate(MqttTlsOptions tls, X509Certificate? certificate, SslPolicyErrors errors)
+    private async Task<MqttPacket> SendWithIdAsync(Func<ushort, MqttPacketWithId> create, MqttPacketType expected, CancellationToken cancellationToken)
     {
-        if (errors == SslPolicyErrors.None || tls.AllowUntrustedCertificates)
+        var waiter = new TaskAckWaiter();
+        if (_acks.TryRegister(waiter, expected, out var id))
         {
-            return true;
+            Send(create(id));
+        }
+        else
+        {
+            waiter.Fail(new MqttConnectionClosedException());
         }
 
-        // A private CA may fix chain errors only; a wrong host name stays an error.
-        if (tls.TrustedCaCertificate is { } ca && certificate is not null && errors == SslPolicyErrors.RemoteCertificateChainErrors)
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(leaf);
-        }
-
-        return false;
-    }
-
-    private static void Dispose(Stream? stream, Socket socket)
-    {
-        stream?.Dispose();
-        socket.Dispose();
+        return await waiter.Task.WaitAsync(cancellationToken);
     }
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
@@ -241,6 +205,7 @@ internal sealed class MqttConnection : IAsyncDisposable
             Will = _options.Will,
         };
         await _stream.WriteAsync(PacketWriter.Encode(connect), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
         var frame = await _reader.ReadAsync(cancellationToken)
             ?? throw new MqttConnectionClosedException("The broker closed the connection before answering CONNECT.");
         var packet = PacketReader.Decode(frame.Header, frame.Body.Span);
@@ -254,7 +219,7 @@ internal sealed class MqttConnection : IAsyncDisposable
             throw new MqttConnectException(connAck.ReturnCode);
         }
 
-        _lastSent = _time.GetTimestamp();
+        _keepAlive.Sent();
     }
 
     private void StartLoops()
@@ -264,44 +229,16 @@ internal sealed class MqttConnection : IAsyncDisposable
         _ = Task.Run(() => ReceiveLoopAsync(token), CancellationToken.None);
         if (_options.KeepAlive > TimeSpan.Zero)
         {
-            _ = Task.Run(() => KeepAliveLoopAsync(token), CancellationToken.None);
+            _ = Task.Run(() => _keepAlive.RunAsync(() => Send(PingReqPacket.Instance), Close, token), CancellationToken.None);
         }
     }
 
-    private bool TryRegister(IAckWaiter waiter, out ushort id)
-    {
-        lock (_gate)
-        {
-            if (_closed)
-            {
-                id = 0;
-                waiter.Fail(new MqttConnectionClosedException());
-                return false;
-            }
-
-            if (_pending.Count >= ushort.MaxValue)
-            {
-                throw new InvalidOperationException("All 65535 packet identifiers are waiting for acknowledgements.");
-            }
-
-            do
-            {
-                _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
-            }
-            while (_pending.ContainsKey(_lastPacketId));
-
-            id = _lastPacketId;
-            _pending.Add(id, waiter);
-            return true;
-        }
-    }
-
-    private void Send(MqttPacket packet)
+    private void Send(MqttPacket packet, ushort packetId = 0)
     {
         var size = PacketWriter.GetFrameSize(packet);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         PacketWriter.Write(packet, buffer);
-        if (!_outgoing.Writer.TryWrite(new OutgoingFrame(buffer, size)))
+        if (!_outgoing.Writer.TryWrite(new OutgoingFrame(buffer, size, packetId)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -310,12 +247,14 @@ internal sealed class MqttConnection : IAsyncDisposable
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
         var batch = new byte[SendBufferSize];
+        var written = new List<ushort>();
         var reader = _outgoing.Reader;
         try
         {
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 var filled = 0;
+                written.Clear();
                 while (reader.TryRead(out var frame))
                 {
                     if (frame.Length > batch.Length - filled && filled > 0)
@@ -335,6 +274,10 @@ internal sealed class MqttConnection : IAsyncDisposable
                     }
 
                     ArrayPool<byte>.Shared.Return(frame.Buffer);
+                    if (frame.PacketId != 0)
+                    {
+                        written.Add(frame.PacketId);
+                    }
                 }
 
                 if (filled > 0)
@@ -343,13 +286,17 @@ internal sealed class MqttConnection : IAsyncDisposable
                 }
 
                 await _stream.FlushAsync(cancellationToken);
-                Interlocked.Exchange(ref _lastSent, _time.GetTimestamp());
+                _keepAlive.Sent();
+                foreach (var id in written)
+                {
+                    _acks.MarkWritten(id);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             Close(new MqttConnectionClosedException($"Sending to the broker failed: {ex.Message}", ex));
         }
@@ -375,13 +322,13 @@ internal sealed class MqttConnection : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (MqttProtocolException ex)
+        catch (MqttException ex)
         {
             Close(ex);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or MqttConnectionClosedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            Close(ex is MqttConnectionClosedException ? ex : new MqttConnectionClosedException($"Reading from the broker failed: {ex.Message}", ex));
+            Close(new MqttConnectionClosedException($"Reading from the broker failed: {ex.Message}", ex));
         }
     }
 
@@ -393,7 +340,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 await ReceivePublishAsync(publish, cancellationToken);
                 break;
             case PubRelPacket pubRel:
-                lock (_gate)
+                lock (_incomingExactlyOnce)
                 {
                     _incomingExactlyOnce.Remove(pubRel.PacketId);
                 }
@@ -402,13 +349,26 @@ internal sealed class MqttConnection : IAsyncDisposable
                 break;
             case PubRecPacket pubRec:
                 // Our QoS 2 publish reached the broker; release it and wait for PUBCOMP.
-                Send(new PubRelPacket(pubRec.PacketId));
+                if (_acks.Acknowledge(pubRec))
+                {
+                    Send(new PubRelPacket(pubRec.PacketId));
+                }
+                else
+                {
+                    MqttLog.UnknownAcknowledgement(_logger, pubRec.Type.ToString(), pubRec.PacketId);
+                }
+
                 break;
             case PubAckPacket or PubCompPacket or SubAckPacket or UnsubAckPacket:
-                CompletePending((MqttPacketWithId)packet);
+                var ack = (MqttPacketWithId)packet;
+                if (!_acks.Acknowledge(ack))
+                {
+                    MqttLog.UnknownAcknowledgement(_logger, ack.Type.ToString(), ack.PacketId);
+                }
+
                 break;
             case PingRespPacket:
-                Interlocked.Exchange(ref _pingSentAt, 0);
+                _keepAlive.PongReceived();
                 break;
             default:
                 throw new MqttProtocolException($"Unexpected {packet.Type} packet from the broker.");
@@ -428,7 +388,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 break;
             default:
                 bool isNew;
-                lock (_gate)
+                lock (_incomingExactlyOnce)
                 {
                     isNew = _incomingExactlyOnce.Add(publish.PacketId);
                 }
@@ -444,100 +404,22 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    private void CompletePending(MqttPacketWithId ack)
-    {
-        IAckWaiter? waiter;
-        lock (_gate)
-        {
-            if (_pending.Remove(ack.PacketId, out waiter) is false)
-            {
-                waiter = null;
-            }
-        }
-
-        if (waiter is null)
-        {
-            MqttLog.UnknownAcknowledgement(_logger, ack.Type.ToString(), ack.PacketId);
-            return;
-        }
-
-        waiter.Acknowledge(ack);
-    }
-
-    private async Task KeepAliveLoopAsync(CancellationToken cancellationToken)
-    {
-        var keepAlive = _options.KeepAlive;
-        var pingTimeout = _options.PingTimeout;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                TimeSpan delay;
-                var pingSentAt = Interlocked.Read(ref _pingSentAt);
-                if (pingSentAt != 0)
-                {
-                    var waited = _time.GetElapsedTime(pingSentAt);
-                    if (waited >= pingTimeout)
-                    {
-                        Close(new TimeoutException($"The broker did not answer PINGREQ within {pingTimeout.TotalSeconds:0.#} s."));
-                        return;
-                    }
-
-                    delay = pingTimeout - waited;
-                }
-                else
-                {
-                    var idle = _time.GetElapsedTime(Interlocked.Read(ref _lastSent));
-                    if (idle >= keepAlive)
-                    {
-                        Interlocked.Exchange(ref _pingSentAt, _time.GetTimestamp());
-                        Send(PingReqPacket.Instance);
-                        delay = pingTimeout;
-                    }
-                    else
-                    {
-                        delay = keepAlive - idle;
-                    }
-                }
-
-                await Task.Delay(delay, _time, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
     private void Close(Exception? reason)
     {
-        IAckWaiter[] waiters;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            if (_closed)
-            {
-                return;
-            }
-
-            _closed = true;
-            waiters = [.. _pending.Values];
-            _pending.Clear();
+            return;
         }
 
         _lifetime.Cancel();
         _outgoing.Writer.TryComplete();
         _stream.Dispose();
-        _socket.Dispose();
         while (_outgoing.Reader.TryRead(out var frame))
         {
             ArrayPool<byte>.Shared.Return(frame.Buffer);
         }
 
-        var failure = new MqttConnectionClosedException(reason?.Message ?? "The connection was closed.", reason);
-        foreach (var waiter in waiters)
-        {
-            waiter.Fail(failure);
-        }
-
+        _acks.FailAll(new MqttConnectionClosedException(reason?.Message ?? "The connection was closed.", reason));
         _completion.TrySetResult(reason);
     }
 }

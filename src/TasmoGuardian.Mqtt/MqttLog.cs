@@ -13,8 +13,11 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Cannot connect to MQTT broker {Broker}: {Reason} Retrying in {DelaySeconds:0.0} s")]
     public static partial void ConnectFailed(ILogger logger, string broker, string reason, double delaySeconds);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "MQTT broker {Broker} refused the login: {Reason} Retrying every {DelaySeconds:0} s until the credentials are fixed")]
-    public static partial void LoginRefused(ILogger logger, string broker, string reason, double delaySeconds);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "MQTT broker {Broker} refused the login: {Reason} Retrying with growing pauses until the credentials are fixed")]
+    public static partial void LoginRefused(ILogger logger, string broker, string reason);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Still cannot connect to MQTT broker {Broker} after {Attempts} attempts: {Reason}")]
+    public static partial void StillFailing(ILogger logger, string broker, int attempts, string reason);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Still cannot connect to MQTT broker {Broker}: {Reason}")]
     public static partial void ConnectFailedAgain(ILogger logger, string broker, string reason);

@@ -2,11 +2,12 @@ using TasmoGuardian.Mqtt.Packets;
 
 namespace TasmoGuardian.Mqtt;
 
-/// <summary>A QoS 1 or 2 message on its way: queued while offline, in flight while connected, done when acknowledged.</summary>
+/// <summary>A QoS 1 or 2 message on its way: waiting while offline, in flight while connected, done when acknowledged.</summary>
 internal sealed class PendingPublish : IAckWaiter
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<PendingPublish> _onAcknowledged;
+    private int _written;
 
     public PendingPublish(MqttMessage message, Action<PendingPublish> onAcknowledged)
     {
@@ -17,16 +18,23 @@ internal sealed class PendingPublish : IAckWaiter
 
     public MqttMessage Message { get; }
 
-    /// <summary>Its place in the offline queue or the in-flight list; it is in at most one of them.</summary>
+    /// <summary>Its place in the waiting queue or the in-flight list; it is in at most one of them.</summary>
     public LinkedListNode<PendingPublish> Node { get; }
 
     /// <summary>How often it was sent; from the second time on it carries the DUP flag.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>How often a connection ended while this was the oldest message waiting for its acknowledgement.</summary>
-    public int Failures { get; set; }
+    /// <summary>How often a connection ended while this was the oldest message written to it and not acknowledged.</summary>
+    public int Losses { get; set; }
+
+    /// <summary>Its bytes reached the current connection's stream (reset on every send).</summary>
+    public bool WasWritten => Volatile.Read(ref _written) != 0;
 
     public Task Completion => _completion.Task;
+
+    public void Sending() => Volatile.Write(ref _written, 0);
+
+    public void Written() => Volatile.Write(ref _written, 1);
 
     public void Acknowledge(MqttPacket ack)
     {

@@ -46,6 +46,7 @@ public static class TopicFilter
 
     private static bool HasControlCharacters(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') >= 0 || text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0;
 
+    /// <summary>Whether a message on <paramref name="topic"/> is delivered to a subscription to <paramref name="filter"/>.</summary>
     public static bool Matches(string filter, string topic)
     {
         ArgumentNullException.ThrowIfNull(filter);

@@ -56,14 +56,17 @@ public sealed class MosquittoClientTests : IAsyncLifetime
             Username = _broker.Username,
             Password = "not-the-password",
         };
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         await using var managed = new ManagedMqttClient(
             new ManagedMqttClientOptions { Client = client, MinReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromSeconds(30) },
-            logs.CreateLogger<ManagedMqttClient>());
+            logs.CreateLogger<ManagedMqttClient>(),
+            clock);
 
         await managed.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => managed.LastError is not null, TimeSpan.FromSeconds(10), "a connection attempt");
-        await Task.Delay(1500);
 
+        // Parked on the clock until the next attempt: a refused login waits the longest delay, not the shortest.
+        await Eventually.TrueAsync(() => managed.LastError is not null && clock.ArmedTimers == 1, TimeSpan.FromSeconds(10), "a refused attempt and the wait after it");
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(30), clock.NextTimerDue);
         var error = Assert.IsType<MqttConnectException>(managed.LastError);
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, error.ReturnCode);
         var attempts = _broker.Log.Split('\n').Count(l => l.Contains("disconnected, not authorised", StringComparison.OrdinalIgnoreCase));
@@ -328,10 +331,10 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         };
         await using var connection = await Connect(options);
 
-        // mosquitto drops a client silent for 1.5 keep-alive periods; three periods of silence prove the pings.
-        await Task.Delay(TimeSpan.FromSeconds(3.2));
+        // mosquitto drops a client silent for 1.5 keep-alive periods; three pings in a row on an open connection prove them.
+        await Eventually.TrueAsync(() => connection.PingsSent >= 3 || connection.IsClosed, TimeSpan.FromSeconds(15), "three pings");
 
-        Assert.False(connection.IsClosed);
+        Assert.False(connection.IsClosed, connection.IsClosed ? (await connection.Completion)?.ToString() : null);
     }
 
     [Fact]
@@ -351,8 +354,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         await using var client = NewManaged(MqttTestOptions.For(_broker));
         await client.StartAsync(CancellationToken.None);
         await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
-        await Eventually.TrueAsync(() => _broker.Log.Contains("independent-sub", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "mosquitto_sub to connect");
-        await Task.Delay(200);
+        await Eventually.TrueAsync(() => _broker.Log.Contains("independent-sub 1 exact/#", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "mosquitto_sub's subscription");
 
         foreach (var (topic, payload, retain) in messages)
         {

@@ -21,6 +21,30 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>When the earliest armed timer fires, or null: tests wait for this to know the code under test is parked on the clock.</summary>
+    public DateTimeOffset? NextTimerDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Select(t => t.DueAt).Where(d => d is not null).Min();
+            }
+        }
+    }
+
+    /// <summary>How many timers are armed.</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)

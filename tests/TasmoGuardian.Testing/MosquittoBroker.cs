@@ -201,6 +201,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             .AppendLine("log_type warning")
             .AppendLine("log_type notice")
             .AppendLine("log_type information")
+            .AppendLine("log_type subscribe")
             .AppendLine("per_listener_settings false")
             .AppendLine($"allow_anonymous {(Options.AllowAnonymous ? "true" : "false")}")
             .AppendLine($"password_file {Path.Combine(_folder, "passwd")}")

@@ -231,7 +231,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             {
                 await task;
             }
-            catch (Exception ex) when (ex is MqttPublishDroppedException or MqttConnectionClosedException)
+            catch (MqttException ex)
             {
                 HomeAssistantLog.PublishFailed(_logger, "(queued message)", ex.Message);
             }

@@ -68,7 +68,7 @@ internal sealed class MqttConnectionService : IHostedService
                     .WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
                 published = true;
             }
-            catch (Exception ex) when (ex is TimeoutException or MqttConnectionClosedException or MqttPublishDroppedException or OperationCanceledException)
+            catch (Exception ex) when (ex is TimeoutException or MqttException or OperationCanceledException)
             {
                 // The broker is going away too; the will says offline for us.
             }

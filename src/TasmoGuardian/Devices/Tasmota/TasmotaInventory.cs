@@ -107,7 +107,7 @@ internal sealed class TasmotaInventory : IHostedService
 
             DeviceLog.StatusRequested(_logger, reason);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or MqttConnectionClosedException or MqttPublishDroppedException or ArgumentException)
+        catch (Exception ex) when (ex is OperationCanceledException or MqttException or ArgumentException)
         {
             // Not connected or shutting down: the next connection asks again.
         }
@@ -214,7 +214,7 @@ internal sealed class TasmotaInventory : IHostedService
             {
                 await _mqtt.SubscribeAsync(filter, MqttQualityOfService.AtMostOnce, OnReportAsync, cancellationToken);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or MqttSubscribeException)
+            catch (Exception ex) when (ex is OperationCanceledException or MqttException)
             {
                 return;
             }

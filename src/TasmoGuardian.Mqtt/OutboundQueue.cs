@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Logging;
+
+namespace TasmoGuardian.Mqtt;
+
+/// <summary>
+/// QoS 1 and 2 messages not yet acknowledged: waiting (offline, or behind older ones) or in flight on the current
+/// connection. Bounded: beyond <c>capacity</c> waiting messages the oldest is dropped. A message the broker answers
+/// by closing the connection would otherwise be resent for ever and hold back all that follow, so after
+/// <c>maxLosses</c> lost connections it is given up; a loss counts only against the oldest message that was really
+/// written to the lost connection, never against one that merely waited. Not thread-safe: the client holds its lock.
+/// </summary>
+internal sealed class OutboundQueue
+{
+    private readonly LinkedList<PendingPublish> _waiting = new();
+    private readonly LinkedList<PendingPublish> _inFlight = new();
+    private readonly int _capacity;
+    private readonly int _maxLosses;
+    private readonly ILogger _logger;
+
+    public OutboundQueue(int capacity, int maxLosses, ILogger logger)
+    {
+        _capacity = capacity;
+        _maxLosses = maxLosses;
+        _logger = logger;
+    }
+
+    public int WaitingCount => _waiting.Count;
+
+    public int InFlightCount => _inFlight.Count;
+
+    public void Wait(PendingPublish pending)
+    {
+        _waiting.AddLast(pending.Node);
+        Trim();
+    }
+
+    public void Flying(PendingPublish pending)
+    {
+        pending.Sending();
+        _inFlight.AddLast(pending.Node);
+    }
+
+    public void Acknowledged(PendingPublish pending)
+    {
+        if (pending.Node.List == _inFlight)
+        {
+            _inFlight.Remove(pending.Node);
+        }
+    }
+
+    /// <summary>Everything waiting, oldest first, removed from the queue (to be sent on a new connection).</summary>
+    public List<PendingPublish> TakeWaiting()
+    {
+        var all = new List<PendingPublish>(_waiting.Count);
+        while (_waiting.First is { } first)
+        {
+            _waiting.RemoveFirst();
+            all.Add(first.Value);
+        }
+
+        return all;
+    }
+
+    /// <summary>The connection ended: in-flight messages go back to the front in the order they were sent.</summary>
+    public void ConnectionLost()
+    {
+        // The broker handles messages in order: only the oldest written and unacknowledged one can have made it
+        // close the connection. One that never reached the stream cannot be to blame.
+        for (var node = _inFlight.First; node is not null; node = node.Next)
+        {
+            if (!node.Value.WasWritten)
+            {
+                continue;
+            }
+
+            var suspect = node.Value;
+            if (++suspect.Losses >= _maxLosses)
+            {
+                _inFlight.Remove(node);
+                MqttLog.GivenUp(_logger, suspect.Message.Topic, suspect.Losses);
+                suspect.Drop(new MqttPublishDroppedException($"The message for '{suspect.Message.Topic}' was sent {suspect.Losses} times and each time the connection ended before the broker acknowledged it."));
+            }
+
+            break;
+        }
+
+        while (_inFlight.Last is { } last)
+        {
+            _inFlight.RemoveLast();
+            _waiting.AddFirst(last);
+        }
+
+        Trim();
+    }
+
+    /// <summary>The client stops: every message still here fails with <paramref name="reason"/>.</summary>
+    public void DropAll(Exception reason)
+    {
+        foreach (var pending in _waiting.Concat(_inFlight).ToList())
+        {
+            pending.Drop(reason);
+        }
+
+        _waiting.Clear();
+        _inFlight.Clear();
+    }
+
+    private void Trim()
+    {
+        while (_waiting.Count > _capacity && _waiting.First is { } oldest)
+        {
+            _waiting.RemoveFirst();
+            MqttLog.OfflineQueueDropped(_logger, _capacity, oldest.Value.Message.Topic);
+            oldest.Value.Drop(new MqttPublishDroppedException($"The offline queue held more than {_capacity} messages; the one for '{oldest.Value.Message.Topic}' was dropped."));
+        }
+    }
+}
