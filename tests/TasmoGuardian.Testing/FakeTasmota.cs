@@ -45,6 +45,9 @@ public sealed class FakeTasmota : IAsyncDisposable
     /// <summary>How long the device takes before it answers /dl.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Runs while /dl is being answered, before the answer: a test moves its clock here, or waits for a signal.</summary>
+    public Func<Task>? WhileAnswering { get; set; }
+
     public byte[] Dump { get; set; }
 
     public string FullTopic { get; set; } = "%prefix%/%topic%/";
@@ -196,6 +199,11 @@ public sealed class FakeTasmota : IAsyncDisposable
         if (Delay > TimeSpan.Zero)
         {
             await PreciseDelayAsync(Delay, exchange.CancellationToken);
+        }
+
+        if (WhileAnswering is { } hook)
+        {
+            await hook();
         }
 
         var disposition = ("Content-Disposition", $"attachment; filename=Config_{Topic}_{Version}.dmp");

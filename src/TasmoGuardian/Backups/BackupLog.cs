@@ -43,6 +43,9 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The schedule '{Schedule}' never occurs; no automatic backups")]
     public static partial void NeverScheduled(ILogger logger, string schedule);
 
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Backup of {DeviceName} is saved, but removing old backups failed: {Reason} The next backup tries again")]
+    public static partial void PruneFailed(ILogger logger, string deviceName, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Backup of {DeviceName} took {DownloadMs:0.0} ms to download and check, {WriteMs:0.0} ms to write, {RecordMs:0.0} ms to record, {PruneMs:0.0} ms to prune")]
     public static partial void Phases(ILogger logger, string deviceName, double downloadMs, double writeMs, double recordMs, double pruneMs);
 }

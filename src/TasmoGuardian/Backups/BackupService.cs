@@ -91,8 +91,8 @@ internal sealed class BackupService
                 var written = _time.GetTimestamp();
                 var summary = await RecordAsync(device, saved, version, prepared.Attempt);
                 var recorded = _time.GetTimestamp();
-                _registry.OnBackupsChanged(device.Mac, summary, prepared.Attempt);
-                await PruneAsync(device);
+                await _registry.ApplyBackupSummaryAsync(device.Mac, summary, prepared.Attempt, CancellationToken.None);
+                await PruneQuietlyAsync(device);
                 BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloaded), Ms(downloaded, written), Ms(written, recorded), Ms(recorded, _time.GetTimestamp()));
                 outcome = new BackupOutcome(_registry.Find(device.Mac) ?? device, BackupOutcomeKind.Succeeded, null, saved);
             }
@@ -120,6 +120,19 @@ internal sealed class BackupService
         {
             _files.Delete(saved.RelativePath);
             throw new BackupException(new BackupFailure(BackupFailureKind.WriteFailed, $"cannot record the backup in the database: {ex.Message}"), ex);
+        }
+    }
+
+    /// <summary>The backup is saved and recorded: a pruning that fails is logged, and the backup stays a success.</summary>
+    private async Task PruneQuietlyAsync(Device device)
+    {
+        try
+        {
+            await PruneAsync(device);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            BackupLog.PruneFailed(_logger, device.Name, ex.Message);
         }
     }
 
@@ -151,7 +164,7 @@ internal sealed class BackupService
         }
 
         var summary = await _store.DeleteAsync(device.Id, [.. extra.Select(r => r.Id)], CancellationToken.None);
-        _registry.OnBackupsChanged(device.Mac, summary, null);
+        await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, CancellationToken.None);
         BackupLog.Pruned(_logger, extra.Count, device.Name, _options.KeepBackups);
     }
 

@@ -147,7 +147,8 @@ internal sealed class BackupWorker : BackgroundService
             return;
         }
 
-        var devices = _registry.Snapshot();
+        // Switched off by the user, or deleted in Home Assistant: not part of the run at all, not even as skipped.
+        var devices = _registry.Snapshot().Where(d => d.Include && !d.HiddenInHomeAssistant).ToList();
         var run = new BackupRun(trigger, devices.Count, _time.GetUtcNow(), _time.GetTimestamp());
         _run = run;
         BackupLog.RunStarted(_logger, devices.Count, trigger.ToString().ToLowerInvariant());
@@ -186,7 +187,7 @@ internal sealed class BackupWorker : BackgroundService
 
         if (!item.Force && item.Run is not null)
         {
-            if (BackupPolicy.ShouldSkip(device.LastBackup, now, _options.BackupMinHours))
+            if (BackupPolicy.ShouldSkip(device.LastBackup, item.Run.Started, _options.BackupMinHours))
             {
                 return new PreparedBackup(device, _time.GetTimestamp(), now, null, null, Skipped: true);
             }

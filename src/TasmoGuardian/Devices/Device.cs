@@ -35,6 +35,12 @@ internal sealed record Device
     /// <summary>The user deleted the device in Home Assistant: do not publish it until it changes.</summary>
     public bool HiddenInHomeAssistant { get; init; }
 
+    /// <summary>The "Include in backup all" switch: off leaves the device out of backup-all entirely.</summary>
+    public bool Include { get; init; } = true;
+
+    /// <summary>When the program first knew the device: a device never backed up is stale counted from here.</summary>
+    public DateTimeOffset? FirstSeen { get; init; }
+
     public DateTimeOffset? LastBackup { get; init; }
 
     public int NoOfBackups { get; init; }

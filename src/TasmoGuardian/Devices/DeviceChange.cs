@@ -20,4 +20,7 @@ internal enum DeviceChange
 
     /// <summary>Hidden in or shown again in Home Assistant.</summary>
     Visibility = 16,
+
+    /// <summary>The "Include in backup all" switch was turned.</summary>
+    Include = 32,
 }

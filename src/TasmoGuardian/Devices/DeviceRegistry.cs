@@ -8,16 +8,19 @@ namespace TasmoGuardian.Devices;
 /// <summary>
 /// Every known device, one per MAC, kept in memory and in the <c>devices</c> table. Sources report what they saw;
 /// the registry merges it, stores what changed and tells listeners. Devices are never forgotten.
+/// Every change (an observation, a backup result, a switch, a deletion in Home Assistant) goes through one path that
+/// holds one lock while it reads the current value, applies the change to it, stores it and puts it in place: no
+/// change can work on a copy another change has made stale.
 /// </summary>
 internal sealed class DeviceRegistry
 {
     private readonly DeviceStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceRegistry> _logger;
-    private readonly Lock _gate = new();
+    private readonly Lock _read = new();
     private readonly Dictionary<Mac, Device> _devices = [];
     private readonly Dictionary<string, Mac> _topicBases = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SemaphoreSlim _changes = new(1, 1);
 
     public DeviceRegistry(DeviceStore store, TimeProvider time, ILogger<DeviceRegistry> logger)
     {
@@ -32,7 +35,7 @@ internal sealed class DeviceRegistry
     {
         get
         {
-            lock (_gate)
+            lock (_read)
             {
                 return _devices.Count;
             }
@@ -56,11 +59,7 @@ internal sealed class DeviceRegistry
                 await _store.UpdateAsync(device, cancellationToken);
             }
 
-            lock (_gate)
-            {
-                _devices[device.Mac] = device;
-                IndexTopics(null, device);
-            }
+            Put(null, device);
         }
 
         DeviceLog.Loaded(_logger, Count);
@@ -69,7 +68,7 @@ internal sealed class DeviceRegistry
     /// <summary>Sorted by name, for listings and backup-all.</summary>
     public IReadOnlyList<Device> Snapshot()
     {
-        lock (_gate)
+        lock (_read)
         {
             return [.. _devices.Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Mac)];
         }
@@ -77,7 +76,7 @@ internal sealed class DeviceRegistry
 
     public Device? Find(Mac mac)
     {
-        lock (_gate)
+        lock (_read)
         {
             return _devices.GetValueOrDefault(mac);
         }
@@ -85,7 +84,7 @@ internal sealed class DeviceRegistry
 
     public IReadOnlyList<Device> FindByName(string name)
     {
-        lock (_gate)
+        lock (_read)
         {
             return [.. _devices.Values.Where(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))];
         }
@@ -94,38 +93,25 @@ internal sealed class DeviceRegistry
     /// <summary>Which device publishes under a base topic such as "stat/kitchen/".</summary>
     public Mac? FindByTopicBase(string topicBase)
     {
-        lock (_gate)
+        lock (_read)
         {
             return _topicBases.TryGetValue(topicBase, out var mac) ? mac : null;
         }
     }
 
-    /// <summary>Merges what a source saw. Returns the device as it is now.</summary>
+    /// <summary>Merges what a source saw (adding the device if it is new). Returns the device as it is now.</summary>
     public async Task<Device> ApplyAsync(DeviceObservation observation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observation);
+        await _changes.WaitAsync(cancellationToken);
         Device result;
         DeviceChange change;
-        await _writes.WaitAsync(cancellationToken);
         try
         {
             var existing = Find(observation.Mac);
             if (existing is null)
             {
-                var created = new Device
-                {
-                    Mac = observation.Mac,
-                    Name = observation.Name ?? observation.Mac.ToString(),
-                    NameSource = observation.Name is null ? NameSource.Mac : observation.NameSource,
-                    Type = observation.Type,
-                    Ip = observation.Ip,
-                    ConfiguredHost = observation.ConfiguredHost,
-                    Version = observation.Version,
-                    Model = observation.Model,
-                    Hostname = observation.Hostname,
-                    Topic = observation.Topic,
-                    Online = observation.Online,
-                };
+                var created = Create(observation, _time.GetUtcNow());
                 result = created with { Id = await _store.InsertAsync(created, cancellationToken) };
                 change = DeviceChange.Added | DeviceChange.Identity;
                 DeviceLog.Discovered(_logger, result.Name, result.Mac.ToString(), result.Type.ToString(), result.Address ?? "(no address yet)");
@@ -162,11 +148,11 @@ internal sealed class DeviceRegistry
                 }
             }
 
-            Store(existing, result);
+            Put(existing, result);
         }
         finally
         {
-            _writes.Release();
+            _changes.Release();
         }
 
         Raise(result, change);
@@ -174,82 +160,71 @@ internal sealed class DeviceRegistry
     }
 
     /// <summary>Home Assistant deleted the device (hidden) or it should be shown again.</summary>
-    public async Task SetHiddenInHomeAssistantAsync(Mac mac, bool hidden, CancellationToken cancellationToken)
-    {
-        Device? result;
-        await _writes.WaitAsync(cancellationToken);
-        try
-        {
-            var existing = Find(mac);
-            if (existing is null || existing.HiddenInHomeAssistant == hidden)
+    public Task SetHiddenInHomeAssistantAsync(Mac mac, bool hidden, CancellationToken cancellationToken) =>
+        ChangeAsync(mac, d => d with { HiddenInHomeAssistant = hidden }, UpdateStoredAsync, DeviceChange.Visibility, cancellationToken);
+
+    /// <summary>The "Include in backup all" switch; kept in the database.</summary>
+    public Task SetIncludeAsync(Mac mac, bool include, CancellationToken cancellationToken) =>
+        ChangeAsync(mac, d => d with { Include = include }, (_, device, token) => _store.SetIncludeAsync(device.Id, include, token), DeviceChange.Include, cancellationToken);
+
+    /// <summary>BackupStore has committed a backup or a pruning; bring the in-memory copy in line (the database already is).</summary>
+    public Task ApplyBackupSummaryAsync(Mac mac, BackupSummary summary, DateTimeOffset? succeededAt, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            mac,
+            d =>
             {
-                return;
-            }
+                var next = d with { NoOfBackups = summary.NoOfBackups, LastBackup = summary.LastBackup, LastBackupSize = summary.LastSize };
+                return succeededAt is { } at ? next with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = at } : next;
+            },
+            null,
+            DeviceChange.Backup,
+            cancellationToken);
 
-            result = existing with { HiddenInHomeAssistant = hidden };
-            await _store.UpdateAsync(result, cancellationToken);
-            Store(existing, result);
-        }
-        finally
-        {
-            _writes.Release();
-        }
-
-        Raise(result, DeviceChange.Visibility);
-    }
-
-    /// <summary>BackupStore has committed a backup or a pruning; bring the in-memory copy in line.</summary>
-    public void OnBackupsChanged(Mac mac, BackupSummary summary, DateTimeOffset? succeededAt)
-    {
-        Device? result;
-        lock (_gate)
-        {
-            if (!_devices.TryGetValue(mac, out var existing))
-            {
-                return;
-            }
-
-            result = existing with
-            {
-                NoOfBackups = summary.NoOfBackups,
-                LastBackup = summary.LastBackup,
-                LastBackupSize = summary.LastSize,
-            };
-            if (succeededAt is { } at)
-            {
-                result = result with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = at };
-            }
-
-            _devices[mac] = result;
-        }
-
-        Raise(result, DeviceChange.Backup);
-    }
-
+    /// <summary>
+    /// A backup attempt failed: stored and shown. If the database cannot take it, the failure is still shown (it is
+    /// what the user must see) and the database error goes to the caller.
+    /// </summary>
     public async Task RecordFailureAsync(Mac mac, string reason, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        Device? result;
-        await _writes.WaitAsync(cancellationToken);
-        try
-        {
-            var existing = Find(mac);
-            if (existing is null)
+        Exception? storeError = null;
+        await ChangeAsync(
+            mac,
+            d => d with { LastResult = BackupResultState.Failed, LastReason = reason, LastAttempt = now },
+            async (_, device, token) =>
             {
-                return;
-            }
-
-            await _store.RecordFailureAsync(existing.Id, reason, now, cancellationToken);
-            result = existing with { LastResult = BackupResultState.Failed, LastReason = reason, LastAttempt = now };
-            Store(existing, result);
-        }
-        finally
+                try
+                {
+                    await _store.RecordFailureAsync(device.Id, reason, now, token);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    storeError = ex;
+                }
+            },
+            DeviceChange.Backup,
+            cancellationToken);
+        if (storeError is not null)
         {
-            _writes.Release();
+            throw storeError;
         }
-
-        Raise(result, DeviceChange.Backup);
     }
+
+    private static Device Create(DeviceObservation observation, DateTimeOffset now) => new()
+    {
+        Mac = observation.Mac,
+        Name = observation.Name ?? observation.Mac.ToString(),
+        NameSource = observation.Name is null ? NameSource.Mac : observation.NameSource,
+        Type = observation.Type,
+        Ip = observation.Ip,
+        ConfiguredHost = observation.ConfiguredHost,
+        Version = observation.Version,
+        Model = observation.Model,
+        Hostname = observation.Hostname,
+        Topic = observation.Topic,
+        Online = observation.Online,
+        FirstSeen = now,
+    };
 
     private static Device Merge(Device existing, DeviceObservation o)
     {
@@ -279,31 +254,65 @@ internal sealed class DeviceRegistry
         ? [TasmotaTopics.StatBase(topic, device.Hostname, device.Mac), TasmotaTopics.TelemetryBase(topic, device.Hostname, device.Mac)]
         : [];
 
-    private void Store(Device? previous, Device current)
+    /// <summary>
+    /// The one path for changing a known device: under the lock, <paramref name="change"/> is applied to the current
+    /// value, <paramref name="persist"/> stores the result (null: the database is up to date already), and the result
+    /// replaces the current value. Listeners hear of it after the lock is released.
+    /// </summary>
+    private async Task ChangeAsync(Mac mac, Func<Device, Device> change, Func<Device, Device, CancellationToken, Task>? persist, DeviceChange kind, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _changes.WaitAsync(cancellationToken);
+        Device result;
+        try
         {
-            _devices[current.Mac] = current;
-            IndexTopics(previous, current);
+            if (Find(mac) is not { } current)
+            {
+                return;
+            }
+
+            result = change(current);
+            if (result == current)
+            {
+                return;
+            }
+
+            if (persist is not null)
+            {
+                await persist(current, result, cancellationToken);
+            }
+
+            Put(current, result);
         }
+        finally
+        {
+            _changes.Release();
+        }
+
+        Raise(result, kind);
     }
 
-    private void IndexTopics(Device? previous, Device current)
+    private Task UpdateStoredAsync(Device previous, Device next, CancellationToken cancellationToken) => _store.UpdateAsync(next, cancellationToken);
+
+    private void Put(Device? previous, Device current)
     {
-        if (previous is not null)
+        lock (_read)
         {
-            foreach (var old in TopicBases(previous))
+            _devices[current.Mac] = current;
+            if (previous is not null)
             {
-                if (_topicBases.TryGetValue(old, out var owner) && owner == previous.Mac)
+                foreach (var old in TopicBases(previous))
                 {
-                    _topicBases.Remove(old);
+                    if (_topicBases.TryGetValue(old, out var owner) && owner == previous.Mac)
+                    {
+                        _topicBases.Remove(old);
+                    }
                 }
             }
-        }
 
-        foreach (var topicBase in TopicBases(current))
-        {
-            _topicBases[topicBase] = current.Mac;
+            foreach (var topicBase in TopicBases(current))
+            {
+                _topicBases[topicBase] = current.Mac;
+            }
         }
     }
 

@@ -36,7 +36,9 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<DeviceCredentials>();
         builder.Services.AddSingleton<InventoryRefresh>();
         builder.Services.AddSingleton(_ => DeviceHttp.CreateClient());
-        builder.Services.AddSingleton(sp => new DeviceHttp(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>()));
+        // Network deadlines run on real time, whatever clock the program is given: a test's manual clock moves the
+        // calendar (schedule, skip rule, file names) across days without timing out every request in flight.
+        builder.Services.AddSingleton(sp => new DeviceHttp(sp.GetRequiredService<HttpClient>(), TimeProvider.System));
         return builder;
     }
 
@@ -69,7 +71,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton(sp => new ManagedMqttClient(
             MqttConnectionService.CreateOptions(sp.GetRequiredService<MqttSettings>(), sp.GetRequiredService<HomeAssistantTopics>()),
             sp.GetRequiredService<ILogger<ManagedMqttClient>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            TimeProvider.System));
         builder.Services.AddHostedService<MqttConnectionService>();
         return builder;
     }

@@ -11,15 +11,15 @@ internal sealed class DeviceStore
 {
     private const string Columns =
         "id, mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname, " +
-        "mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size";
+        "mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen";
 
     private const string SelectAll = $"SELECT {Columns} FROM devices ORDER BY id;";
 
     private const string Insert = """
         INSERT INTO devices (mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname,
-                             mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size)
+                             mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen)
         VALUES ($mac, $name, $ip, $type, $version, $lastbackup, $noofbackups, $name_source, $configured_host, $model, $hostname,
-                $mqtt_topic, $full_topic, $prefixes, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size)
+                $mqtt_topic, $full_topic, $prefixes, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size, $include, $first_seen)
         RETURNING id;
         """;
 
@@ -35,6 +35,8 @@ internal sealed class DeviceStore
     private const string UpdateFailure = """
         UPDATE devices SET last_result = $last_result, last_reason = $last_reason, last_attempt = $last_attempt WHERE id = $id;
         """;
+
+    private const string UpdateInclude = "UPDATE devices SET include = $include WHERE id = $id;";
 
     private readonly Database _database;
 
@@ -73,6 +75,8 @@ internal sealed class DeviceStore
         command.Parameters.AddWithValue("$last_result", (int)device.LastResult);
         command.Parameters.AddWithValue("$last_reason", (object?)device.LastReason ?? DBNull.Value);
         command.Parameters.AddWithValue("$last_attempt", SqlTime.WriteOrNull(device.LastAttempt));
+        command.Parameters.AddWithValue("$include", device.Include ? 1 : 0);
+        command.Parameters.AddWithValue("$first_seen", SqlTime.WriteOrNull(device.FirstSeen));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
@@ -83,6 +87,16 @@ internal sealed class DeviceStore
         command.CommandText = Update;
         Bind(command, device);
         command.Parameters.AddWithValue("$id", device.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SetIncludeAsync(long id, bool include, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = UpdateInclude;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$include", include ? 1 : 0);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -152,6 +166,8 @@ internal sealed class DeviceStore
             LastReason = r.IsDBNull(17) ? null : r.GetString(17),
             LastAttempt = SqlTime.Read(r.GetValue(18)),
             LastBackupSize = r.IsDBNull(19) ? null : r.GetInt64(19),
+            Include = r.GetInt32(20) != 0,
+            FirstSeen = SqlTime.Read(r.GetValue(21)),
         };
     }
 }

@@ -58,6 +58,16 @@ internal static class Migrations
         );
         UPDATE devices SET last_result = 1 WHERE lastbackup IS NOT NULL;
         """,
+
+        // 3 (0.2.0): the "Include in backup all" switch, and when a device was first seen (for a never backed up
+        // device's problem sensor; devices from before know no better date than their first backup or the upgrade).
+        """
+        ALTER TABLE devices ADD COLUMN include    INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE devices ADD COLUMN first_seen TEXT;
+        UPDATE devices SET first_seen = COALESCE(
+            (SELECT MIN(created) FROM backups b WHERE b.device_id = devices.id),
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

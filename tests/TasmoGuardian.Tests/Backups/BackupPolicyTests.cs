@@ -4,27 +4,53 @@ namespace TasmoGuardian.Tests.Backups;
 
 public sealed class BackupPolicyTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset RunStarted = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(24, -23.99, true)]
-    [InlineData(24, -24, false)]
-    [InlineData(24, -24.01, false)]
-    [InlineData(1, -0.5, true)]
-    [InlineData(0, -0.01, false)]
-    [InlineData(8760, -8759, true)]
-    public void ShouldSkip_OnlyWithinTheWindow(int minHours, double hoursAgo, bool skip) =>
-        Assert.Equal(skip, BackupPolicy.ShouldSkip(Now.AddHours(hoursAgo), Now, minHours));
+
+    // The default 24 h: skipped while younger than 21.6 h.
+    [InlineData(24, 1, true)]
+    [InlineData(24, 21.59, true)]
+    [InlineData(24, 21.6, false)]
+    [InlineData(24, 23, false)]
+    [InlineData(24, 23.999, false)]
+    [InlineData(24, 24, false)]
+    [InlineData(24, 25, false)]
+
+    // Other windows scale the same way.
+    [InlineData(1, 0.5, true)]
+    [InlineData(1, 0.9, false)]
+    [InlineData(168, 151, true)]
+    [InlineData(168, 151.21, false)]
+    [InlineData(8760, 7883, true)]
+    [InlineData(8760, 7884, false)]
+
+    // 0 never skips.
+    [InlineData(0, 0.001, false)]
+    public void ShouldSkip_WhenYoungerThanNinetyPercentOfTheWindow(int minHours, double hoursAgo, bool skip) =>
+        Assert.Equal(skip, BackupPolicy.ShouldSkip(RunStarted.AddHours(-hoursAgo), RunStarted, minHours));
 
     [Fact]
     public void ShouldSkip_Never_WhenTheDeviceWasNeverBackedUp() =>
-        Assert.False(BackupPolicy.ShouldSkip(null, Now, 24));
+        Assert.False(BackupPolicy.ShouldSkip(null, RunStarted, 24));
 
     [Fact]
-    public void ShouldSkip_AtTheExactBoundary_BacksUp()
+    public void ShouldSkip_NotLastNightsLateDevice_WhenTonightsRunReachesItSooner()
     {
-        // A daily schedule with backup_min_hours 24 must not skip every other day because the clock hit the same second.
-        Assert.False(BackupPolicy.ShouldSkip(Now - TimeSpan.FromHours(24), Now, 24));
-        Assert.True(BackupPolicy.ShouldSkip(Now - TimeSpan.FromHours(24) + TimeSpan.FromTicks(1), Now, 24));
+        // Last night the device's turn came 40 s into the run; tonight the run starts at the same minute. Measured at
+        // the run's start, 23 h 59 min 20 s have passed: backed up, every night.
+        var lastNight = RunStarted.AddDays(-1).AddSeconds(40);
+        Assert.False(BackupPolicy.ShouldSkip(lastNight, RunStarted, 24));
+    }
+
+    [Fact]
+    public void ShouldSkip_NotOnTheNightTheClocksSpringForward()
+    {
+        // 03:00 in Berlin on 28 and 29 March 2026 are 23 hours apart.
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var saturday = new DateTimeOffset(2026, 3, 28, 3, 0, 0, berlin.GetUtcOffset(new DateTime(2026, 3, 28, 3, 0, 0)));
+        var sunday = new DateTimeOffset(2026, 3, 29, 3, 0, 0, berlin.GetUtcOffset(new DateTime(2026, 3, 29, 3, 0, 0)));
+        Assert.Equal(TimeSpan.FromHours(23), sunday - saturday);
+        Assert.False(BackupPolicy.ShouldSkip(saturday.AddSeconds(5), sunday, 24));
     }
 }

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Storage;
+using TasmoGuardian.Tests.Support;
+
+namespace TasmoGuardian.Tests.Devices;
+
+/// <summary>The registry against a real SQLite file: every change lands, in any interleaving.</summary>
+public sealed class DeviceRegistryTests : IDisposable
+{
+    private readonly TestFolder _folder = new();
+
+    [Fact]
+    public async Task ObservationsAndBackupResults_InterleavedInTheHundreds_LoseNothing()
+    {
+        const int Rounds = 300;
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var registry = services.Registry;
+        var seen = new ConcurrentQueue<Device>();
+        registry.Changed += (_, e) => seen.Enqueue(e.Device);
+        var start = new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero);
+
+        // Two sources at once, as in the add-on: telemetry moving the device around, and the worker recording backups.
+        var observations = Task.Run(async () =>
+        {
+            for (var i = 1; i <= Rounds; i++)
+            {
+                await registry.ApplyAsync(new DeviceObservation(device.Mac, DeviceType.Tasmota) { Ip = $"10.1.{i / 250}.{(i % 250) + 1}", Version = $"13.{i}.0" }, CancellationToken.None);
+            }
+        });
+        var results = Task.Run(async () =>
+        {
+            for (var i = 1; i <= Rounds; i++)
+            {
+                await registry.ApplyBackupSummaryAsync(device.Mac, new BackupSummary(i, start.AddMinutes(i), 4000 + i), start.AddMinutes(i), CancellationToken.None);
+            }
+        });
+        await Task.WhenAll(observations, results);
+
+        var final = registry.Find(device.Mac)!;
+        Assert.Equal((Rounds, start.AddMinutes(Rounds), 4000L + Rounds, BackupResultState.Success), (final.NoOfBackups, final.LastBackup, final.LastBackupSize, final.LastResult));
+        Assert.Equal(($"10.1.{Rounds / 250}.{(Rounds % 250) + 1}", $"13.{Rounds}.0"), (final.Ip, final.Version));
+
+        // What listeners heard never went backwards: no change was made to a copy another change had made stale.
+        var counts = seen.Select(d => d.NoOfBackups).ToList();
+        var versions = seen.Select(d => d.Version is null ? 0 : int.Parse(d.Version.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(counts.Order(), counts);
+        Assert.Equal(versions.Order(), versions);
+
+        // And the database agrees with memory on what it stores.
+        var stored = (await services.Devices.LoadAllAsync(CancellationToken.None)).Single();
+        Assert.Equal((final.Ip, final.Version), (stored.Ip, stored.Version));
+    }
+
+    [Fact]
+    public async Task IncludeSwitch_IsStored_AndSurvivesAReload()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        Assert.True(device.Include);
+
+        await services.Registry.SetIncludeAsync(device.Mac, false, CancellationToken.None);
+
+        var reloaded = new DeviceRegistry(services.Devices, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceRegistry>.Instance);
+        await reloaded.LoadAsync([], CancellationToken.None);
+        Assert.False(reloaded.Find(device.Mac)!.Include);
+        Assert.NotNull(reloaded.Find(device.Mac)!.FirstSeen);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
