@@ -83,6 +83,7 @@ internal static class OptionsLoader
                 TasmotaPassword = OptionalString(root, "tasmota_password"),
                 RequestTimeoutSeconds = Integer(root, "request_timeout_seconds", defaults.RequestTimeoutSeconds, 1, 300),
                 Devices = Devices(root),
+                StaleDays = Integer(root, "stale_days", defaults.StaleDays, 0, 365),
                 LogLevel = Level(root),
             };
             if (options.DiscoveryPrefix == options.BaseTopic)

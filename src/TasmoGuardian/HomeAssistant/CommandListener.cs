@@ -35,6 +35,7 @@ internal sealed class CommandListener : IHostedService
         await _mqtt.SubscribeAsync(_topics.BackupAllCommand, MqttQualityOfService.AtLeastOnce, OnBackupAll, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.RefreshCommand, MqttQualityOfService.AtLeastOnce, OnRefresh, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.DeviceBackupFilter, MqttQualityOfService.AtLeastOnce, OnDeviceBackup, cancellationToken);
+        await _mqtt.SubscribeAsync(_topics.DeviceIncludeFilter, MqttQualityOfService.AtLeastOnce, OnDeviceIncludeAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.Command, MqttQualityOfService.AtLeastOnce, OnCommand, cancellationToken);
     }
 
@@ -80,6 +81,31 @@ internal sealed class CommandListener : IHostedService
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask OnDeviceIncludeAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Retain)
+        {
+            Ignore(message.Topic, "retained switch commands are ignored");
+            return;
+        }
+
+        var text = message.PayloadAsString();
+        if (text is not ("ON" or "OFF"))
+        {
+            Ignore(message.Topic, $"a switch expects ON or OFF, got '{Shorten(text)}'");
+            return;
+        }
+
+        if (_topics.MacFromDeviceInclude(message.Topic) is not { } mac || _registry.Find(mac) is not { } device)
+        {
+            Ignore(message.Topic, "no known device has this switch");
+            return;
+        }
+
+        HomeAssistantLog.Command(_logger, message.Topic, $"{(text == "ON" ? "include" : "leave out")} {device.Name} in backup all");
+        await _registry.SetIncludeAsync(mac, text == "ON", cancellationToken);
     }
 
     private ValueTask OnCommand(MqttMessage message, CancellationToken cancellationToken)

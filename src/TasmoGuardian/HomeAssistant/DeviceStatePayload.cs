@@ -8,4 +8,6 @@ internal sealed record DeviceStatePayload(
     [property: JsonPropertyName("backups")] int Backups,
     [property: JsonPropertyName("last_result")] string LastResult,
     [property: JsonPropertyName("version")] string? Version,
-    [property: JsonPropertyName("backup_size")] long? BackupSize);
+    [property: JsonPropertyName("backup_size")] long? BackupSize,
+    [property: JsonPropertyName("include")] bool Include,
+    [property: JsonPropertyName("problem")] bool Problem);

@@ -59,6 +59,13 @@ internal static class DiscoveryPayloads
                 ["failed"] = Component("sensor", "failed", "Failed", "mdi:alert-circle-outline") with { StateTopic = state, ValueTemplate = Template("failed") },
                 ["devices"] = Component("sensor", "devices", "Devices", "mdi:devices") with { StateTopic = state, ValueTemplate = Template("devices") },
                 ["event"] = Component("event", "event", "Backup event", "mdi:bell-ring-outline") with { StateTopic = topics.Event, EventTypes = EventTypes },
+                ["problem"] = Component("binary_sensor", "problem", "Backup problem", null) with
+                {
+                    DeviceClass = "problem",
+                    StateTopic = state,
+                    ValueTemplate = "{{ 'ON' if value_json.problem else 'OFF' }}",
+                    JsonAttributesTopic = topics.HubAttributes,
+                },
             },
         };
     }
@@ -123,26 +130,53 @@ internal static class DiscoveryPayloads
                     StateTopic = state,
                     ValueTemplate = Template("backup_size"),
                 },
+                ["problem"] = Component("binary_sensor", $"{mac.ToLowerString()}_problem", "Backup problem", null) with
+                {
+                    DeviceClass = "problem",
+                    StateTopic = state,
+                    ValueTemplate = "{{ 'ON' if value_json.problem else 'OFF' }}",
+                    JsonAttributesTopic = topics.DeviceAttributes(mac),
+                },
+                ["include"] = Component("switch", $"{mac.ToLowerString()}_include", "Include in backup all", "mdi:playlist-check") with
+                {
+                    EntityCategory = "config",
+                    CommandTopic = topics.DeviceIncludeCommand(mac),
+                    StateTopic = state,
+                    ValueTemplate = "{{ 'ON' if value_json.include else 'OFF' }}",
+                },
             },
         };
     }
 
-    public static HubStatePayload HubState(HubStatus status, int devices)
+    public static HubStatePayload HubState(HubStatus status, int devices, bool problem)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return new HubStatePayload(status.Running, status.Progress, Timestamp(status.LastRun), status.BackedUp, status.Skipped, status.Failed, devices);
+        return new HubStatePayload(status.Running, status.Progress, Timestamp(status.LastRun), status.BackedUp, status.Skipped, status.Failed, devices, problem);
     }
 
-    public static DeviceStatePayload DeviceState(Device device)
+    /// <summary>The included devices (switched on, not deleted in Home Assistant) that have a backup problem, by name.</summary>
+    public static HubAttributesPayload HubAttributes(IEnumerable<Device> devices, DateTimeOffset now, int staleDays) =>
+        new([.. devices
+            .Where(d => d.Include && !d.HiddenInHomeAssistant && BackupProblem.Of(d, now, staleDays) is not null)
+            .Select(d => d.Name)
+            .Order(StringComparer.OrdinalIgnoreCase)]);
+
+    public static DeviceStatePayload DeviceState(Device device, DateTimeOffset now, int staleDays)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return new DeviceStatePayload(Timestamp(device.LastBackup), device.NoOfBackups, Result(device.LastResult), device.Version, device.LastBackupSize);
+        return new DeviceStatePayload(Timestamp(device.LastBackup), device.NoOfBackups, Result(device.LastResult), device.Version, device.LastBackupSize,
+            device.Include, BackupProblem.Of(device, now, staleDays) is not null);
     }
 
-    public static DeviceAttributesPayload DeviceAttributes(Device device)
+    public static DeviceAttributesPayload DeviceAttributes(Device device, DateTimeOffset now, int staleDays)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return new DeviceAttributesPayload(device.LastResult == BackupResultState.Failed ? device.LastReason : null, Timestamp(device.LastAttempt), device.Address, device.Mac.ToString());
+        return new DeviceAttributesPayload(
+            device.LastResult == BackupResultState.Failed ? device.LastReason : null,
+            BackupProblem.Of(device, now, staleDays),
+            Timestamp(device.LastAttempt),
+            device.Address,
+            device.Mac.ToString());
     }
 
     public static BackupEventPayload Event(BackupOutcome outcome)

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups;
+using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Hosting;
 using TasmoGuardian.Json;
@@ -15,10 +16,17 @@ namespace TasmoGuardian.HomeAssistant;
 /// Keeps Home Assistant's picture current: retained discovery configs and states, published only when they changed
 /// (and all of them at start-up, after a reconnection, and a few seconds after Home Assistant's birth), plus the
 /// non-retained events. Everyone else tells it what changed through events; all publishing happens on its own loop,
-/// so a slow broker never holds up a backup.
+/// so a slow broker never holds up a backup. A device that turns stale with time gets its problem state at that
+/// moment: a timer wakes the loop when the next device crosses stale_days.
 /// </summary>
 internal sealed class HomeAssistantPublisher : BackgroundService
 {
+    // On a graceful stop the events of the last backups still go out before "offline"; this is the longest that may take.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
+    // Clocks can jump (suspend, NTP): the stale check never sleeps longer than this.
+    private static readonly TimeSpan LongestStaleWait = TimeSpan.FromHours(6);
+
     private readonly Channel<PublisherWork> _inbox = Channel.CreateUnbounded<PublisherWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, byte[]> _published = new(StringComparer.Ordinal);
     private readonly ManagedMqttClient _mqtt;
@@ -26,9 +34,11 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly BackupWorker _worker;
     private readonly HomeAssistantTopics _topics;
     private readonly PublisherSettings _settings;
+    private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HomeAssistantPublisher> _logger;
     private readonly MemoryTrim _memory;
+    private readonly ITimer _staleTimer;
     private CancellationToken _stopping;
 
     public HomeAssistantPublisher(
@@ -37,6 +47,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         BackupWorker worker,
         HomeAssistantTopics topics,
         PublisherSettings settings,
+        GuardianOptions options,
         TimeProvider time,
         ILogger<HomeAssistantPublisher> logger,
         MemoryTrim memory)
@@ -47,8 +58,10 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         _worker = worker;
         _topics = topics;
         _settings = settings;
+        _options = options;
         _time = time;
         _logger = logger;
+        _staleTimer = time.CreateTimer(_ => Post(new PublisherWork.TimePassed()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -57,27 +70,42 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         {
             if (e.Change != DeviceChange.Presence)
             {
-                Post(new PublisherWork(PublisherWorkKind.Device, e.Device.Mac, Change: e.Change));
-            }
-
-            if (e.Change.HasFlag(DeviceChange.Added))
-            {
-                Post(new PublisherWork(PublisherWorkKind.Hub));
+                Post(new PublisherWork.DeviceChanged(e.Device.Mac, e.Change));
             }
         };
-        _worker.StatusChanged += (_, _) => Post(new PublisherWork(PublisherWorkKind.Hub));
+        _worker.StatusChanged += (_, _) => Post(new PublisherWork.HubChanged());
         _worker.BackupCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.Event(outcome)));
         _worker.RunFinished += (_, status) => Post(Event(DiscoveryPayloads.RunFinished(status)));
-        _mqtt.Connected += (_, _) => Post(new PublisherWork(PublisherWorkKind.PublishAll, Reason: "connected to the broker"));
+        _mqtt.Connected += (_, _) => Post(new PublisherWork.PublishAll("connected to the broker"));
 
         await _mqtt.SubscribeAsync(_topics.HomeAssistantStatus, MqttQualityOfService.AtLeastOnce, OnHomeAssistantStatusAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.DeviceConfigFilter, MqttQualityOfService.AtLeastOnce, OnDiscoveryConfigAsync, cancellationToken);
         if (_mqtt.IsConnected)
         {
-            Post(new PublisherWork(PublisherWorkKind.PublishAll, Reason: "start-up"));
+            Post(new PublisherWork.PublishAll("start-up"));
         }
 
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Publishes what is already queued (the last events above all), within a bound, then stops.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _inbox.Writer.TryComplete();
+        if (ExecuteTask is { } loop)
+        {
+            try
+            {
+                await loop.WaitAsync(DrainLimit, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                // The broker is gone or too slow: what is left is lost with it, and "offline" says so.
+            }
+        }
+
+        await _staleTimer.DisposeAsync();
+        await base.StopAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,6 +123,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
                 }
 
                 await ProcessAsync(batch, stoppingToken);
+                ArmStaleTimer();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -103,49 +132,60 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     }
 
     private static PublisherWork Event(BackupEventPayload payload) =>
-        new(PublisherWorkKind.Event, Payload: JsonSerializer.SerializeToUtf8Bytes(payload, GuardianJson.Context.BackupEventPayload));
+        new PublisherWork.Event(JsonSerializer.SerializeToUtf8Bytes(payload, GuardianJson.Context.BackupEventPayload));
 
     private void Post(PublisherWork work) => _inbox.Writer.TryWrite(work);
 
     private async Task ProcessAsync(List<PublisherWork> batch, CancellationToken cancellationToken)
     {
         var pending = new List<Task>();
-        var all = batch.FindLast(w => w.Kind == PublisherWorkKind.PublishAll);
-        if (all.Kind == PublisherWorkKind.PublishAll && all.Reason is not null)
+        var now = _time.GetUtcNow();
+        if (batch.FindLast(w => w is PublisherWork.PublishAll) is PublisherWork.PublishAll all)
         {
             // Everything is republished anyway; the device and hub changes of this batch are part of it.
-            PublishAll(all.Reason, pending);
+            PublishAll(all.Reason, now, pending);
+        }
+        else if (batch.Exists(w => w is PublisherWork.TimePassed))
+        {
+            foreach (var device in _registry.Snapshot())
+            {
+                PublishDevice(device, now, force: false, configs: false, states: true, pending);
+            }
+
+            PublishHub(now, force: false, pending);
         }
         else
         {
-            foreach (var group in batch.Where(w => w.Kind == PublisherWorkKind.Device && w.Mac is not null).GroupBy(w => w.Mac!.Value))
+            var devices = batch.OfType<PublisherWork.DeviceChanged>().ToList();
+            foreach (var group in devices.GroupBy(w => w.Mac))
             {
                 // A backup changes states only; the config (and its serialization) is looked at when the device itself changed.
                 var configs = group.Any(w => (w.Change & (DeviceChange.Added | DeviceChange.Identity | DeviceChange.Visibility)) != 0);
                 if (_registry.Find(group.Key) is { } device)
                 {
-                    PublishDevice(device, force: false, configs, states: true, pending);
+                    PublishDevice(device, now, force: false, configs, states: true, pending);
                 }
             }
 
-            if (batch.Exists(w => w.Kind == PublisherWorkKind.Hub))
+            // The hub counts devices and sums up their problems: any device change may change it.
+            if (devices.Count > 0 || batch.Exists(w => w is PublisherWork.HubChanged))
             {
-                PublishHubState(force: false, pending);
+                PublishHub(now, force: false, pending);
             }
         }
 
         foreach (var work in batch)
         {
-            switch (work.Kind)
+            switch (work)
             {
-                case PublisherWorkKind.Event:
+                case PublisherWork.Event e:
                     // Events are not retained: they must reach automations now or, after an outage, from the queue.
-                    pending.Add(_mqtt.PublishAsync(new MqttMessage(_topics.Event, work.Payload!, MqttQualityOfService.AtLeastOnce), cancellationToken));
+                    pending.Add(_mqtt.PublishAsync(new MqttMessage(_topics.Event, e.Payload, MqttQualityOfService.AtLeastOnce), cancellationToken));
                     break;
-                case PublisherWorkKind.ClearOrphan:
-                    _published.Remove(work.Topic!);
-                    pending.Add(_mqtt.PublishAsync(new MqttMessage(work.Topic!, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken));
-                    HomeAssistantLog.ClearedOrphan(_logger, work.Topic!);
+                case PublisherWork.ClearOrphan orphan:
+                    _published.Remove(orphan.Topic);
+                    pending.Add(_mqtt.PublishAsync(new MqttMessage(orphan.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken));
+                    HomeAssistantLog.ClearedOrphan(_logger, orphan.Topic);
                     break;
             }
         }
@@ -153,7 +193,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         await AwaitAllAsync(pending);
     }
 
-    private void PublishAll(string reason, List<Task> pending)
+    private void PublishAll(string reason, DateTimeOffset now, List<Task> pending)
     {
         if (!_mqtt.IsConnected)
         {
@@ -164,24 +204,28 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), GuardianJson.Context.DiscoveryPayload, force: true, pending);
         foreach (var device in devices)
         {
-            PublishDevice(device, force: true, configs: true, states: false, pending);
+            PublishDevice(device, now, force: true, configs: true, states: false, pending);
         }
 
         // States after configs, so Home Assistant has the entities subscribed when their values arrive.
-        PublishHubState(force: true, pending);
+        PublishHub(now, force: true, pending);
         foreach (var device in devices)
         {
-            PublishDevice(device, force: true, configs: false, states: true, pending);
+            PublishDevice(device, now, force: true, configs: false, states: true, pending);
         }
 
         HomeAssistantLog.PublishedAll(_logger, devices.Count(d => !d.HiddenInHomeAssistant), reason);
         _memory.AfterBurst();
     }
 
-    private void PublishHubState(bool force, List<Task> pending) =>
-        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count), GuardianJson.Context.HubStatePayload, force, pending);
+    private void PublishHub(DateTimeOffset now, bool force, List<Task> pending)
+    {
+        var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays);
+        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Devices.Count > 0), GuardianJson.Context.HubStatePayload, force, pending);
+        Publish(_topics.HubAttributes, problems, GuardianJson.Context.HubAttributesPayload, force, pending);
+    }
 
-    private void PublishDevice(Device device, bool force, bool configs, bool states, List<Task> pending)
+    private void PublishDevice(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<Task> pending)
     {
         var mac = device.Mac;
         if (device.HiddenInHomeAssistant)
@@ -200,8 +244,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
         if (states)
         {
-            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device), GuardianJson.Context.DeviceStatePayload, force, pending);
-            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device), GuardianJson.Context.DeviceAttributesPayload, force, pending);
+            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays), GuardianJson.Context.DeviceStatePayload, force, pending);
+            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device, now, _options.StaleDays), GuardianJson.Context.DeviceAttributesPayload, force, pending);
         }
     }
 
@@ -223,6 +267,23 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         pending.Add(_mqtt.PublishAsync(new MqttMessage(topic, bytes, MqttQualityOfService.AtLeastOnce, retain: true), _stopping));
     }
 
+    /// <summary>Wakes the loop when the next device turns stale, so its problem shows without waiting for anything else.</summary>
+    private void ArmStaleTimer()
+    {
+        var now = _time.GetUtcNow();
+        var next = _registry.Snapshot()
+            .Select(d => BackupProblem.StaleSince(d, _options.StaleDays))
+            .Where(due => due > now)
+            .Min();
+        var wait = next is { } due ? due - now : Timeout.InfiniteTimeSpan;
+        if (wait != Timeout.InfiniteTimeSpan && wait > LongestStaleWait)
+        {
+            wait = LongestStaleWait;
+        }
+
+        _staleTimer.Change(wait, Timeout.InfiniteTimeSpan);
+    }
+
     private async Task AwaitAllAsync(List<Task> pending)
     {
         foreach (var task in pending)
@@ -234,6 +295,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             catch (MqttException ex)
             {
                 HomeAssistantLog.PublishFailed(_logger, "(queued message)", ex.Message);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
             }
         }
     }
@@ -257,7 +321,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         try
         {
             await Task.Delay(delay, _time, cancellationToken);
-            Post(new PublisherWork(PublisherWorkKind.PublishAll, Reason: "Home Assistant came online"));
+            Post(new PublisherWork.PublishAll("Home Assistant came online"));
         }
         catch (OperationCanceledException)
         {
@@ -287,7 +351,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
         if (message.Retain && known is null)
         {
-            Post(new PublisherWork(PublisherWorkKind.ClearOrphan, Topic: message.Topic));
+            Post(new PublisherWork.ClearOrphan(message.Topic));
         }
     }
 }

@@ -30,6 +30,8 @@ internal sealed class HomeAssistantTopics
 
     public string HubState => $"{Base}/hub/state";
 
+    public string HubAttributes => $"{Base}/hub/attributes";
+
     public string Event => $"{Base}/event";
 
     public string BackupAllCommand => $"{Base}/hub/backup_all";
@@ -37,6 +39,8 @@ internal sealed class HomeAssistantTopics
     public string RefreshCommand => $"{Base}/hub/refresh";
 
     public string DeviceBackupFilter => $"{Base}/device/+/backup";
+
+    public string DeviceIncludeFilter => $"{Base}/device/+/include/set";
 
     public string Command => $"{Base}/cmnd/backup";
 
@@ -46,20 +50,27 @@ internal sealed class HomeAssistantTopics
 
     public string DeviceBackupCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/backup";
 
+    public string DeviceIncludeCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/include/set";
+
     public string DeviceState(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/state";
 
     public string DeviceAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/attributes";
 
     /// <summary>The MAC in <c>{base}/device/{mac}/backup</c>, or null for any other topic.</summary>
-    public Mac? MacFromDeviceBackup(string topic)
+    public Mac? MacFromDeviceBackup(string topic) => MacFromDeviceCommand(topic, "/backup");
+
+    /// <summary>The MAC in <c>{base}/device/{mac}/include/set</c>, or null for any other topic.</summary>
+    public Mac? MacFromDeviceInclude(string topic) => MacFromDeviceCommand(topic, "/include/set");
+
+    private Mac? MacFromDeviceCommand(string topic, string suffix)
     {
         var prefix = $"{Base}/device/";
-        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith("/backup", StringComparison.Ordinal))
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal) || topic.Length <= prefix.Length + suffix.Length)
         {
             return null;
         }
 
-        var middle = topic[prefix.Length..^"/backup".Length];
+        var middle = topic[prefix.Length..^suffix.Length];
         return Mac.TryParse(middle, out var mac) ? mac : null;
     }
 

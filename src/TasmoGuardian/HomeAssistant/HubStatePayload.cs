@@ -10,4 +10,5 @@ internal sealed record HubStatePayload(
     [property: JsonPropertyName("backed_up")] int BackedUp,
     [property: JsonPropertyName("skipped")] int Skipped,
     [property: JsonPropertyName("failed")] int Failed,
-    [property: JsonPropertyName("devices")] int Devices);
+    [property: JsonPropertyName("devices")] int Devices,
+    [property: JsonPropertyName("problem")] bool Problem);

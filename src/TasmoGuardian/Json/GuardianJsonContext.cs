@@ -7,6 +7,7 @@ namespace TasmoGuardian.Json;
 [JsonSourceGenerationOptions(WriteIndented = false, GenerationMode = JsonSourceGenerationMode.Default)]
 [JsonSerializable(typeof(DiscoveryPayload))]
 [JsonSerializable(typeof(HubStatePayload))]
+[JsonSerializable(typeof(HubAttributesPayload))]
 [JsonSerializable(typeof(DeviceStatePayload))]
 [JsonSerializable(typeof(DeviceAttributesPayload))]
 [JsonSerializable(typeof(BackupEventPayload))]

@@ -13,6 +13,7 @@ namespace TasmoGuardian.Tests.HomeAssistant;
 public sealed class DiscoveryPayloadsTests
 {
     private static readonly HomeAssistantTopics Topics = new(new GuardianOptions());
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly string[] DeviceKeys =
         ["identifiers", "connections", "manufacturer", "model", "model_id", "name", "hw_version", "serial_number", "sw_version", "via_device", "suggested_area", "configuration_url"];
@@ -23,6 +24,7 @@ public sealed class DiscoveryPayloadsTests
         ["sensor"] = ["state_topic"],
         ["binary_sensor"] = ["state_topic"],
         ["event"] = ["state_topic", "event_types"],
+        ["switch"] = ["command_topic", "state_topic"],
     };
 
     private static readonly Device Tasmota = new()
@@ -78,9 +80,10 @@ public sealed class DiscoveryPayloadsTests
             var name = (string)component["name"]!;
             Assert.DoesNotContain((string)device["name"]!, name, StringComparison.Ordinal);
 
+            // Home Assistant refuses sensors in the config category; controls may be config.
             if (component["entity_category"] is { } category)
             {
-                Assert.Equal("diagnostic", (string?)category);
+                Assert.Contains((string?)category, (string[])(platform is "sensor" or "binary_sensor" ? ["diagnostic"] : ["diagnostic", "config"]));
             }
 
             if (component["icon"] is { } icon)
@@ -90,7 +93,7 @@ public sealed class DiscoveryPayloadsTests
 
             if (component["value_template"] is { } template)
             {
-                Assert.Matches(platform == "binary_sensor"
+                Assert.Matches(platform is "binary_sensor" or "switch"
                     ? @"^\{\{ 'ON' if value_json\.[a-z_]+ else 'OFF' \}\}$"
                     : @"^\{\{ value_json\.[a-z_]+ \}\}$", (string)template!);
             }
@@ -126,16 +129,18 @@ public sealed class DiscoveryPayloadsTests
         var components = Json("hub")["components"]!.AsObject();
 
         Assert.Equal(
-            ["backup_all", "refresh", "running", "progress", "last_run", "backed_up", "skipped", "failed", "devices", "event"],
+            ["backup_all", "refresh", "running", "progress", "last_run", "backed_up", "skipped", "failed", "devices", "event", "problem"],
             components.Select(p => p.Key));
         Assert.Equal(
             ["tasmo_guardian_backup_all", "tasmo_guardian_refresh", "tasmo_guardian_running", "tasmo_guardian_progress", "tasmo_guardian_last_run",
-             "tasmo_guardian_backed_up", "tasmo_guardian_skipped", "tasmo_guardian_failed", "tasmo_guardian_devices", "tasmo_guardian_event"],
+             "tasmo_guardian_backed_up", "tasmo_guardian_skipped", "tasmo_guardian_failed", "tasmo_guardian_devices", "tasmo_guardian_event",
+             "tasmo_guardian_problem"],
             components.Select(p => (string)p.Value!["unique_id"]!));
         Assert.Equal("running", (string?)components["running"]!["device_class"]);
         Assert.Equal("%", (string?)components["progress"]!["unit_of_measurement"]);
         Assert.Equal("timestamp", (string?)components["last_run"]!["device_class"]);
         Assert.Equal(["backup_succeeded", "backup_failed", "backup_all_finished"], components["event"]!["event_types"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(("problem", "tasmo_guardian/hub/attributes"), ((string?)components["problem"]!["device_class"], (string?)components["problem"]!["json_attributes_topic"]));
     }
 
     [Fact]
@@ -145,10 +150,11 @@ public sealed class DiscoveryPayloadsTests
         var components = payload["components"]!.AsObject();
         var device = payload["device"]!;
 
-        Assert.Equal(["backup", "last_backup", "backups", "last_result", "version", "backup_size"], components.Select(p => p.Key));
+        Assert.Equal(["backup", "last_backup", "backups", "last_result", "version", "backup_size", "problem", "include"], components.Select(p => p.Key));
         Assert.Equal(
             ["tasmo_guardian_a1b2c3d4e5f6_backup", "tasmo_guardian_a1b2c3d4e5f6_last_backup", "tasmo_guardian_a1b2c3d4e5f6_backups",
-             "tasmo_guardian_a1b2c3d4e5f6_last_result", "tasmo_guardian_a1b2c3d4e5f6_version", "tasmo_guardian_a1b2c3d4e5f6_backup_size"],
+             "tasmo_guardian_a1b2c3d4e5f6_last_result", "tasmo_guardian_a1b2c3d4e5f6_version", "tasmo_guardian_a1b2c3d4e5f6_backup_size",
+             "tasmo_guardian_a1b2c3d4e5f6_problem", "tasmo_guardian_a1b2c3d4e5f6_include"],
             components.Select(p => (string)p.Value!["unique_id"]!));
         Assert.Equal(["success", "failed", "never"], components["last_result"]!["options"]!.AsArray().Select(e => (string)e!));
         Assert.Equal("tasmo_guardian/device/a1b2c3d4e5f6/attributes", (string?)components["last_result"]!["json_attributes_topic"]);
@@ -157,6 +163,8 @@ public sealed class DiscoveryPayloadsTests
         Assert.Equal("data_size", (string?)components["backup_size"]!["device_class"]);
         Assert.Equal("tasmo_guardian/device/a1b2c3d4e5f6/backup", (string?)components["backup"]!["command_topic"]);
         Assert.Null(components["backup"]!["payload_press"]);
+        Assert.Equal(("switch", "config", "tasmo_guardian/device/a1b2c3d4e5f6/include/set"), ((string?)components["include"]!["platform"], (string?)components["include"]!["entity_category"], (string?)components["include"]!["command_topic"]));
+        Assert.Equal(("problem", "tasmo_guardian/device/a1b2c3d4e5f6/attributes"), ((string?)components["problem"]!["device_class"], (string?)components["problem"]!["json_attributes_topic"]));
 
         Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", (string?)device["identifiers"]![0]);
         Assert.Equal("[[\"mac\",\"a1:b2:c3:d4:e5:f6\"]]", device["connections"]!.ToJsonString());
@@ -189,13 +197,13 @@ public sealed class DiscoveryPayloadsTests
     [Fact]
     public void States_ShowNotYetValues_BeforeAnyBackup()
     {
-        var hub = JsonSerializer.Serialize(DiscoveryPayloads.HubState(HubStatus.Never, 3), GuardianJson.Context.HubStatePayload);
-        var device = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(Tasmota), GuardianJson.Context.DeviceStatePayload);
-        var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota), GuardianJson.Context.DeviceAttributesPayload);
+        var hub = JsonSerializer.Serialize(DiscoveryPayloads.HubState(HubStatus.Never, 3, problem: false), GuardianJson.Context.HubStatePayload);
+        var device = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(Tasmota, Now, 7), GuardianJson.Context.DeviceStatePayload);
+        var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota, Now, 7), GuardianJson.Context.DeviceAttributesPayload);
 
-        Assert.Equal("""{"running":false,"progress":0,"last_run":null,"backed_up":0,"skipped":0,"failed":0,"devices":3}""", hub);
-        Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null}""", device);
-        Assert.Equal("""{"reason":null,"last_attempt":null,"ip":"192.168.1.50","mac":"A1B2C3D4E5F6"}""", attributes);
+        Assert.Equal("""{"running":false,"progress":0,"last_run":null,"backed_up":0,"skipped":0,"failed":0,"devices":3,"problem":false}""", hub);
+        Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null,"include":true,"problem":false}""", device);
+        Assert.Equal("""{"reason":null,"problem":null,"last_attempt":null,"ip":"192.168.1.50","mac":"A1B2C3D4E5F6"}""", attributes);
     }
 
     [Fact]
@@ -208,13 +216,33 @@ public sealed class DiscoveryPayloadsTests
             LastBackupSize = 4096,
             LastResult = BackupResultState.Failed,
             LastReason = "wrong password (HTTP 401)",
+            Include = false,
         };
 
-        var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed), GuardianJson.Context.DeviceStatePayload);
-        var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed), GuardianJson.Context.DeviceAttributesPayload))!;
+        var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed, Now, 7), GuardianJson.Context.DeviceStatePayload);
+        var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed, Now, 7), GuardianJson.Context.DeviceAttributesPayload))!;
 
-        Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096}""", state);
+        Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096,"include":false,"problem":true}""", state);
         Assert.Equal("wrong password (HTTP 401)", (string?)attributes["reason"]);
+        Assert.Equal("the last backup failed: wrong password (HTTP 401)", (string?)attributes["problem"]);
+    }
+
+    [Fact]
+    public void HubProblem_ListsOnlyIncludedDevicesWithAProblem_ByName()
+    {
+        var devices = new[]
+        {
+            Tasmota with { Name = "Zeta", Mac = Mac.Parse("A1B2C3D40001"), LastResult = BackupResultState.Failed, LastReason = "x" },
+            Tasmota with { Name = "alpha", Mac = Mac.Parse("A1B2C3D40002"), LastBackup = Now.AddDays(-8) },
+            Tasmota with { Name = "Fine", Mac = Mac.Parse("A1B2C3D40003"), LastBackup = Now.AddDays(-1) },
+            Tasmota with { Name = "Retired", Mac = Mac.Parse("A1B2C3D40004"), LastResult = BackupResultState.Failed, Include = false },
+            Tasmota with { Name = "Deleted", Mac = Mac.Parse("A1B2C3D40005"), LastResult = BackupResultState.Failed, HiddenInHomeAssistant = true },
+        };
+
+        var problems = DiscoveryPayloads.HubAttributes(devices, Now, 7);
+
+        Assert.Equal(["alpha", "Zeta"], problems.Devices);
+        Assert.Equal("""{"devices":["alpha","Zeta"]}""", JsonSerializer.Serialize(problems, GuardianJson.Context.HubAttributesPayload));
     }
 
     [Fact]
@@ -240,6 +268,9 @@ public sealed class DiscoveryPayloadsTests
         Assert.Equal("tasmo_guardian/cmnd/backup", Topics.Command);
         Assert.Equal(mac, Topics.MacFromDeviceBackup("tasmo_guardian/device/a1b2c3d4e5f6/backup"));
         Assert.Null(Topics.MacFromDeviceBackup("tasmo_guardian/device/nope/backup"));
+        Assert.Equal(mac, Topics.MacFromDeviceInclude("tasmo_guardian/device/a1b2c3d4e5f6/include/set"));
+        Assert.Null(Topics.MacFromDeviceInclude("tasmo_guardian/device/a1b2c3d4e5f6/backup"));
+        Assert.Equal("tasmo_guardian/hub/attributes", Topics.HubAttributes);
         Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", Topics.DiscoveryObjectId("homeassistant/device/tasmo_guardian_a1b2c3d4e5f6/config"));
     }
 
