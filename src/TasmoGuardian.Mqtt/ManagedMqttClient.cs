@@ -21,6 +21,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     private readonly Channel<MqttMessage> _incoming;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<PendingPublish> _onAcknowledged;
+    private readonly HashSet<string> _handlerFailures = new(StringComparer.Ordinal);
     private Subscription[] _subscriptionSnapshot = [];
     private int _subscriptionVersion;
     private MqttConnection? _connection;
@@ -533,7 +534,20 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                     catch (Exception ex)
 #pragma warning restore CA1031
                     {
-                        MqttLog.HandlerFailed(_logger, ex, subscription.Filter, message.Topic);
+                        // A handler failing the same way on message after message is logged with its stack once.
+                        if (_handlerFailures.Count >= 1024)
+                        {
+                            _handlerFailures.Clear();
+                        }
+
+                        if (_handlerFailures.Add($"{subscription.Filter}\n{ex.GetType()}\n{ex.Message}"))
+                        {
+                            MqttLog.HandlerFailed(_logger, ex, subscription.Filter, message.Topic);
+                        }
+                        else
+                        {
+                            MqttLog.HandlerFailedAgain(_logger, subscription.Filter, message.Topic, ex.Message);
+                        }
                     }
                 }
             }

@@ -28,6 +28,9 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "MQTT handler for {Filter} failed on a message for {Topic}")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string filter, string topic);
 
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "MQTT handler for {Filter} failed again on a message for {Topic}: {Reason}")]
+    public static partial void HandlerFailedAgain(ILogger logger, string filter, string topic, string reason);
+
     [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "MQTT broker refused the subscription to {Filter}")]
     public static partial void SubscriptionRefused(ILogger logger, string filter);
 

@@ -57,6 +57,15 @@ internal static class Program
         try
         {
             await host.RunAsync();
+
+            // A loop that died on an error nobody foresaw stopped the host (see CreateBuilder): say so with the exit
+            // code, so the add-on stops visibly and the Supervisor's watchdog starts it again.
+            if (host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }))
+            {
+                HostLog.BackgroundTaskFailed(logger);
+                return 1;
+            }
+
             return 0;
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
@@ -73,8 +82,16 @@ internal static class Program
         builder.Logging.ClearProviders();
         ConfigureLogging(builder.Logging, options);
 
-        // The Supervisor gives an add-on 10 s to stop before it kills it.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = StopBudget.Host;
+
+            // Every loop catches and logs the errors it can meet (a device, the broker, the database, the disk) and
+            // carries on. An exception that still escapes one is a bug that may have left that loop dead (no more
+            // backups, no more states): stop the whole program rather than run on half alive, so the failure shows
+            // and the Supervisor's watchdog restarts the add-on.
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(mqtt);

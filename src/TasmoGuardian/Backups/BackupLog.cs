@@ -46,6 +46,15 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Backup of {DeviceName} is saved, but removing old backups failed: {Reason} The next backup tries again")]
     public static partial void PruneFailed(ILogger logger, string deviceName, string reason);
 
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Error, Message = "Backup-all ({Trigger}) finished, but its record could not be stored: {Reason} The backups themselves are recorded")]
+    public static partial void RunRecordFailed(ILogger logger, string trigger, string reason);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Cannot read the history of backup-all runs: {Reason}")]
+    public static partial void RunHistoryUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "Backup of {DeviceName} failed, and the failure could not be stored: {Reason}")]
+    public static partial void FailureNotStored(ILogger logger, string deviceName, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Backup of {DeviceName} took {DownloadMs:0.0} ms to download and check, {WriteMs:0.0} ms to write, {RecordMs:0.0} ms to record, {PruneMs:0.0} ms to prune")]
     public static partial void Phases(ILogger logger, string deviceName, double downloadMs, double writeMs, double recordMs, double pruneMs);
 }

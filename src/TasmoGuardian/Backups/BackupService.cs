@@ -99,7 +99,16 @@ internal sealed class BackupService
         }
         catch (BackupException ex)
         {
-            await _registry.RecordFailureAsync(device.Mac, ex.Failure.Reason, CancellationToken.None);
+            try
+            {
+                await _registry.RecordFailureAsync(device.Mac, ex.Failure.Reason, CancellationToken.None);
+            }
+            catch (SqliteException storeError)
+            {
+                // Home Assistant shows the failure anyway (the registry keeps it in memory); only a restart forgets it.
+                BackupLog.FailureNotStored(_logger, device.Name, storeError.Message);
+            }
+
             outcome = BackupOutcome.Failed(_registry.Find(device.Mac) ?? device, ex.Failure);
         }
 
@@ -150,7 +159,10 @@ internal sealed class BackupService
             return;
         }
 
-        // Files first: a crash in between leaves rows without files, which the start-up check removes.
+        // Rows first, in one transaction: if the database refuses, nothing is lost and the next backup tries again.
+        // A crash before the files are deleted leaves files without rows, which the start-up check records again.
+        var summary = await _store.DeleteAsync(device.Id, [.. extra.Select(r => r.Id)], CancellationToken.None);
+        await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, CancellationToken.None);
         foreach (var row in extra)
         {
             try
@@ -163,8 +175,6 @@ internal sealed class BackupService
             }
         }
 
-        var summary = await _store.DeleteAsync(device.Id, [.. extra.Select(r => r.Id)], CancellationToken.None);
-        await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, CancellationToken.None);
         BackupLog.Pruned(_logger, extra.Count, device.Name, _options.KeepBackups);
     }
 

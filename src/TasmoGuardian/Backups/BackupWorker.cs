@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
@@ -58,9 +59,17 @@ internal sealed class BackupWorker : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (await _runs.LastAsync(cancellationToken) is { } last)
+        try
         {
-            _status = new HubStatus(false, 100, last.Finished, last.BackedUp, last.Skipped, last.Failed);
+            if (await _runs.LastAsync(cancellationToken) is { } last)
+            {
+                _status = new HubStatus(false, 100, last.Finished, last.BackedUp, last.Skipped, last.Failed);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            // The hub shows "unknown" for the last run until the next one; backing up matters more.
+            BackupLog.RunHistoryUnreadable(_logger, ex.Message);
         }
 
         await base.StartAsync(cancellationToken);
@@ -256,7 +265,15 @@ internal sealed class BackupWorker : BackgroundService
         SetStatus(status);
         RunFinished?.Invoke(this, status);
         _memory.AfterBurst();
-        await _runs.InsertAsync(new RunRecord(run.Trigger.ToString().ToLowerInvariant(), run.Started, finished, run.BackedUp, run.Skipped, run.Failed), CancellationToken.None);
+        try
+        {
+            await _runs.InsertAsync(new RunRecord(run.Trigger.ToString().ToLowerInvariant(), run.Started, finished, run.BackedUp, run.Skipped, run.Failed), CancellationToken.None);
+        }
+        catch (SqliteException ex)
+        {
+            // Only the hub's "last run" after a restart depends on it; the backups themselves are recorded.
+            BackupLog.RunRecordFailed(_logger, run.Trigger.ToString().ToLowerInvariant(), ex.Message);
+        }
     }
 
     private void SetStatus(HubStatus status)

@@ -136,6 +136,21 @@ internal sealed class ConfiguredDeviceIdentifier : BackgroundService
 
                 failures++;
             }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                // Identified, but the database refused it (busy, full, read-only): try again like any other failure.
+                wait = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, FirstRetry.Ticks << Math.Min(failures, 10)));
+                if (failures == 0)
+                {
+                    DeviceLog.IdentifyNotStored(_logger, option.Type.ToString(), option.Host, ex.Message, wait.TotalSeconds);
+                }
+                else
+                {
+                    DeviceLog.IdentifyFailedAgain(_logger, option.Type.ToString(), option.Host, ex.Message);
+                }
+
+                failures++;
+            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;

@@ -31,6 +31,15 @@ internal static partial class DeviceLog
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Cannot identify the {Type} device at {Host} yet: {Reason} Retrying in {DelaySeconds:0} s")]
     public static partial void IdentifyFailed(ILogger logger, string type, string host, string reason, double delaySeconds);
 
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Identified the {Type} device at {Host}, but cannot store it: {Reason} Retrying in {DelaySeconds:0} s")]
+    public static partial void IdentifyNotStored(ILogger logger, string type, string host, string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Cannot store what {Topic} says about a device: {Reason}")]
+    public static partial void CannotStore(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Still cannot store what {Topic} says about a device: {Reason}")]
+    public static partial void CannotStoreAgain(ILogger logger, string topic, string reason);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Still cannot identify the {Type} device at {Host}: {Reason}")]
     public static partial void IdentifyFailedAgain(ILogger logger, string type, string host, string reason);
 }

@@ -81,6 +81,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<ConfiguredDeviceIdentifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfiguredDeviceIdentifier>());
         builder.Services.AddHostedService<ScheduledBackupService>();
+        builder.Services.AddSingleton(new HealthFileSettings(Environment.GetEnvironmentVariable(HealthFileService.Variable)));
         builder.Services.AddHostedService<HealthFileService>();
         return builder;
     }

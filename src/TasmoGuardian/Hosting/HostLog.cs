@@ -25,6 +25,15 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Stopping: the broker was not reachable, so its last will says offline for us")]
     public static partial void StoppedOffline(ILogger logger);
 
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Cannot write the health file {Path}: {Reason} Trying again; the health check reports the add-on unhealthy meanwhile")]
+    public static partial void HealthFileFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "The health file {Path} is written again")]
+    public static partial void HealthFileWritten(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Critical, Message = "A background task of the add-on stopped on an error it did not expect; stopping the add-on so the Supervisor can restart it")]
+    public static partial void BackgroundTaskFailed(ILogger logger);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
     public static partial void BackupDirectory(ILogger logger, string directory);
 }

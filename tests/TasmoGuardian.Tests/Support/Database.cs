@@ -27,5 +27,15 @@ internal static class Sql
         return rows;
     }
 
+    /// <summary>Changes the database as another program would (a trigger that makes writes fail, say).</summary>
+    public static void Execute(string databaseFile, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databaseFile};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     public static long Scalar(string databaseFile, string sql) => Convert.ToInt64(Query(databaseFile, sql)[0].Values.First(), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -118,6 +118,30 @@ internal sealed class TasmotaInventory : IHostedService
 
     private async ValueTask OnDiscoveryAsync(MqttMessage message, CancellationToken cancellationToken)
     {
+        try
+        {
+            await HandleDiscoveryAsync(message, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            CannotStore(message.Topic, ex.Message);
+        }
+    }
+
+    private async ValueTask OnReportAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await HandleReportAsync(message, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            CannotStore(message.Topic, ex.Message);
+        }
+    }
+
+    private async ValueTask HandleDiscoveryAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
         var parts = message.Topic.Split('/');
         var result = TasmotaDiscoveryParser.Parse(parts.Length == 4 ? parts[2] : string.Empty, message.Payload);
         switch (result.Kind)
@@ -138,7 +162,7 @@ internal sealed class TasmotaInventory : IHostedService
         }
     }
 
-    private async ValueTask OnReportAsync(MqttMessage message, CancellationToken cancellationToken)
+    private async ValueTask HandleReportAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         var (topicBase, suffix) = TasmotaTopics.Split(message.Topic);
         var report = TasmotaMessageParser.Parse(suffix, message.Payload, out var problem);
@@ -218,6 +242,18 @@ internal sealed class TasmotaInventory : IHostedService
             {
                 return;
             }
+        }
+    }
+
+    private void CannotStore(string topic, string problem)
+    {
+        if (_reported.First($"{topic}\nstore\n{problem}"))
+        {
+            DeviceLog.CannotStore(_logger, topic, problem);
+        }
+        else
+        {
+            DeviceLog.CannotStoreAgain(_logger, topic, problem);
         }
     }
 
