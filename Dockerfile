@@ -24,7 +24,10 @@ RUN apk add --no-cache libstdc++ libgcc tzdata
 COPY --from=build /app /opt/tasmo_guardian
 COPY addon/rootfs /
 
-ENV TASMO_GUARDIAN_HEALTH_FILE=/tmp/tasmo_guardian.healthy
+# s6 waits this long (ms) for the program after SIGTERM, so the backup in flight can finish (see StopBudget.cs);
+# config.yaml's timeout gives s6 itself longer still.
+ENV TASMO_GUARDIAN_HEALTH_FILE=/tmp/tasmo_guardian.healthy \
+    S6_SERVICES_GRACETIME=30000
 
 # The program touches the file every 15 s while its broker connection is up; the Supervisor's watchdog restarts an
 # unhealthy add-on.

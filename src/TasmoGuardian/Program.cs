@@ -54,15 +54,17 @@ internal static class Program
         }
 
         using var host = CreateBuilder(options, commandLine.Paths, mqtt).Build();
+        var loops = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         try
         {
             await host.RunAsync();
 
             // A loop that died on an error nobody foresaw stopped the host (see CreateBuilder): say so with the exit
             // code, so the add-on stops visibly and the Supervisor's watchdog starts it again.
-            if (host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }))
+            var failed = loops.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+            if (failed.Count > 0)
             {
-                HostLog.BackgroundTaskFailed(logger);
+                HostLog.BackgroundTaskFailed(logger, string.Join(", ", failed.Select(s => s.GetType().Name)), failed[0].ExecuteTask!.Exception!.GetBaseException().Message);
                 return 1;
             }
 

@@ -55,6 +55,12 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "Backup of {DeviceName} failed, and the failure could not be stored: {Reason}")]
     public static partial void FailureNotStored(ILogger logger, string deviceName, string reason);
 
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Stopping: {Count} devices still waiting in the queue were not backed up")]
+    public static partial void StoppedWithQueue(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Stopping: the device {Mac} did not finish sending its backup in time; nothing of it was saved")]
+    public static partial void StoppedMidDownload(ILogger logger, string mac);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Backup of {DeviceName} took {DownloadMs:0.0} ms to download and check, {WriteMs:0.0} ms to write, {RecordMs:0.0} ms to record, {PruneMs:0.0} ms to prune")]
     public static partial void Phases(ILogger logger, string deviceName, double downloadMs, double writeMs, double recordMs, double pruneMs);
 }

@@ -16,7 +16,7 @@ namespace TasmoGuardian.Backups;
 /// is not queued twice; a single-device request makes a waiting device exempt from the skip rule. The inbox is read
 /// throughout, so a button pressed during a backup-all is queued after it at once.
 /// </summary>
-internal sealed class BackupWorker : BackgroundService
+internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
 {
     private readonly Channel<BackupRequest> _inbox = Channel.CreateUnbounded<BackupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<QueuedBackup> _queue = [];
@@ -31,6 +31,8 @@ internal sealed class BackupWorker : BackgroundService
     private QueuedBackup? _completing;
     private BackupRun? _run;
     private HubStatus _status = HubStatus.Never;
+    private readonly TaskCompletionSource _drain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _inFlight = new();
 
     public BackupWorker(DeviceRegistry registry, BackupService backups, RunStore runs, GuardianOptions options, TimeProvider time, ILogger<BackupWorker> logger, MemoryTrim memory)
     {
@@ -75,37 +77,88 @@ internal sealed class BackupWorker : BackgroundService
         await base.StartAsync(cancellationToken);
     }
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The first step of a graceful stop, before anything else stops: no new device is started, and the one in flight
+    /// gets <see cref="StopBudget.BackupInFlight"/> to finish; its file is written, its row recorded and its event
+    /// raised, while the broker connection is still up. A download that takes longer is cancelled and leaves nothing.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _drain.TrySetResult();
+        _inFlight.CancelAfter(StopBudget.BackupInFlight);
+        if (ExecuteTask is { } loop)
+        {
+            try
+            {
+                await loop.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's own deadline: StopAsync cancels what is left.
+            }
+        }
+
+        if (_queue.Count > 0)
+        {
+            BackupLog.StoppedWithQueue(_logger, _queue.Count);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Dispose()
+    {
+        _inFlight.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Task<bool>? request = null;
         Task<PreparedBackup>? download = null;
         Task<BackupOutcome>? completion = null;
         PreparedBackup? downloaded = null;
+        using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _inFlight.Token);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                DrainInbox();
+                var draining = _drain.Task.IsCompleted;
+                if (!draining)
+                {
+                    DrainInbox();
+                }
+
                 await FinishRunIfCompleteAsync();
 
-                // The local part starts once the previous one is done, so outcomes arrive in queue order.
+                // The local part starts once the previous one is done, so outcomes arrive in queue order. Once a
+                // download has succeeded its file is written and recorded whatever happens: not cancellable.
                 if (downloaded is not null && completion is null)
                 {
                     _completing = _downloading;
                     _downloading = null;
-                    completion = CompleteAsync(downloaded, stoppingToken);
+                    completion = CompleteAsync(downloaded, CancellationToken.None);
                     downloaded = null;
                 }
 
-                if (download is null && downloaded is null && _queue.Count > 0)
+                if (!draining && download is null && downloaded is null && _queue.Count > 0)
                 {
                     _downloading = _queue[0];
                     _queue.RemoveAt(0);
-                    download = PrepareAsync(_downloading, stoppingToken);
+                    download = PrepareAsync(_downloading, inFlight.Token);
+                }
+
+                if (draining && download is null && downloaded is null && completion is null)
+                {
+                    return;
                 }
 
                 request ??= _inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                var finished = await Task.WhenAny(new Task?[] { request, download, completion }.OfType<Task>());
+                var finished = await Task.WhenAny(new Task?[] { request, download, completion, draining ? null : _drain.Task }.OfType<Task>());
                 if (finished == request)
                 {
                     await request;
@@ -122,7 +175,17 @@ internal sealed class BackupWorker : BackgroundService
 
                 if (download is { IsCompleted: true })
                 {
-                    downloaded = await download;
+                    try
+                    {
+                        downloaded = await download;
+                    }
+                    catch (OperationCanceledException) when (_inFlight.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                    {
+                        // Stopping, and the device took longer than the stop allows: nothing was written.
+                        BackupLog.StoppedMidDownload(_logger, _downloading?.Mac.ToString() ?? "?");
+                        _downloading = null;
+                    }
+
                     download = null;
                 }
             }

@@ -31,8 +31,8 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "The health file {Path} is written again")]
     public static partial void HealthFileWritten(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Critical, Message = "A background task of the add-on stopped on an error it did not expect; stopping the add-on so the Supervisor can restart it")]
-    public static partial void BackgroundTaskFailed(ILogger logger);
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Critical, Message = "{Services} stopped on an error nobody expected ({Reason}); the add-on stops so that the Supervisor's watchdog can restart it")]
+    public static partial void BackgroundTaskFailed(ILogger logger, string services, string reason);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
     public static partial void BackupDirectory(ILogger logger, string directory);

@@ -9,8 +9,10 @@ namespace TasmoGuardian.Hosting;
 /// <summary>
 /// Owns the broker connection's life: it starts connecting once every listener has subscribed, and on a graceful stop
 /// (SIGTERM) publishes <c>offline</c> before disconnecting, so Home Assistant shows the entities unavailable at once.
+/// That happens last of all (<see cref="StoppedAsync"/>): after the worker has finished the backup in flight and the
+/// publisher has sent its event.
 /// </summary>
-internal sealed class MqttConnectionService : IHostedService
+internal sealed class MqttConnectionService : IHostedLifecycleService
 {
     public const string Online = "online";
     public const string Offline = "offline";
@@ -57,7 +59,15 @@ internal sealed class MqttConnectionService : IHostedService
         await _mqtt.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         var published = false;
         if (_mqtt.IsConnected)

@@ -201,6 +201,20 @@ public sealed partial class ConfigYamlTests
         Assert.Contains(Hosting.HealthFileService.Variable, dockerfile, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void StopBudget_EachLayerWaitsLongerThanTheLayerInsideIt()
+    {
+        var supervisor = int.Parse(Scalar(Config, "timeout"), System.Globalization.CultureInfo.InvariantCulture);
+        var s6 = int.Parse(Regex.Match(Read("Dockerfile"), @"S6_SERVICES_GRACETIME=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(Hosting.StopBudget.SupervisorSeconds, supervisor);
+        Assert.Equal(Hosting.StopBudget.S6ServicesGraceMilliseconds, s6);
+        Assert.InRange(supervisor, 10, 300);
+        Assert.True(TimeSpan.FromSeconds(supervisor) > TimeSpan.FromMilliseconds(s6) + TimeSpan.FromSeconds(3), "the Supervisor must outwait s6 and its kill grace");
+        Assert.True(TimeSpan.FromMilliseconds(s6) > Hosting.StopBudget.Host, "s6 must outwait the program");
+        Assert.True(Hosting.StopBudget.Host > Hosting.StopBudget.BackupInFlight + TimeSpan.FromSeconds(8), "the program must finish the backup and still publish and disconnect");
+    }
+
     [GeneratedRegex(@"^(str|bool|email|url|password|port|match\(.+\)|list\([^|()]+(\|[^|()]+)*\)|(int|float|str)(\(-?\d*,-?\d*\))?)\??$")]
     private static partial Regex TypePattern();
 

@@ -22,6 +22,26 @@ public sealed class ProcessTests : IntegrationContext
     }
 
     [Fact]
+    public async Task Sigterm_WithADeviceMidDownload_FinishesTheBackup_BeforeOffline()
+    {
+        var device = await DiscoveredTasmotaAsync("Slow", d => d.Delay = TimeSpan.FromSeconds(3));
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await WaitForJsonAsync(ConfigTopic(device), _ => true, "the device");
+        await PressAsync($"tasmo_guardian/device/{device.Mac.ToLowerInvariant()}/backup");
+        await Eventually.TrueAsync(() => device.Requests.Any(r => r.Path == "/dl"), Waits.Short, "the download to begin");
+
+        var exit = await program.TerminateAsync(Waits.Long);
+
+        Assert.Equal(0, exit);
+        Assert.Single(Folder.BackupFiles());
+        AssertFilesAndRowsAgree(Folder);
+        var order = Recorder.Messages.Select(m => (m.Topic, Payload: m.PayloadAsString())).ToList();
+        var succeeded = order.FindIndex(m => m.Topic == "tasmo_guardian/event" && m.Payload.Contains("backup_succeeded", StringComparison.Ordinal));
+        var offline = order.FindIndex(m => m == ("tasmo_guardian/status", "offline"));
+        Assert.True(succeeded >= 0 && offline > succeeded, Recorder.Summary());
+    }
+
+    [Fact]
     public async Task Sigkill_LetsTheBrokerPublishTheWill()
     {
         await using var program = Start(OptionsFile.For(Broker, Folder));
