@@ -287,7 +287,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         var failures = 0;
         Exception? lastFailure = null;
         var lastWarning = long.MinValue;
-        var broker = _options.Client?.ToString() ?? "(not known yet)";
+        var broker = _options.Client?.ToString() ?? "(its address is not known yet)";
         while (!stopping.IsCancellationRequested)
         {
             MqttConnection connection;

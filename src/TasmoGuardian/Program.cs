@@ -41,19 +41,25 @@ internal static class Program
             HostLog.OptionWarning(logger, warning);
         }
 
-        MqttSettings mqtt;
-        try
+        using var broker = BrokerSource.For(options, Environment.GetEnvironmentVariable);
+        if (broker.AsksTheSupervisor)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-            mqtt = await MqttSettingsResolver.ResolveAsync(options, Environment.GetEnvironmentVariable, http, CancellationToken.None);
-        }
-        catch (SupervisorException ex)
-        {
-            HostLog.CannotStart(logger, ex.Message);
-            return 3;
+            try
+            {
+                await broker.GetAsync(askAgain: false, CancellationToken.None);
+            }
+            catch (SupervisorException ex) when (ex.IsPermanent)
+            {
+                HostLog.CannotStart(logger, ex.Message);
+                return 3;
+            }
+            catch (SupervisorException)
+            {
+                // Not there yet (the Mosquitto add-on may start after us): the connection keeps asking, and says so.
+            }
         }
 
-        using var host = CreateBuilder(options, commandLine.Paths, mqtt).Build();
+        using var host = CreateBuilder(options, commandLine.Paths, broker).Build();
         var loops = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         try
         {
@@ -78,7 +84,7 @@ internal static class Program
     }
 
     /// <summary>The whole program as a host; tests build it with their own clock and settings.</summary>
-    internal static HostApplicationBuilder CreateBuilder(GuardianOptions options, GuardianPaths paths, MqttSettings mqtt, TimeProvider? time = null)
+    internal static HostApplicationBuilder CreateBuilder(GuardianOptions options, GuardianPaths paths, BrokerSource broker, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -96,7 +102,7 @@ internal static class Program
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(paths);
-        builder.Services.AddSingleton(mqtt);
+        builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
 
         builder.AddGuardianStorage()

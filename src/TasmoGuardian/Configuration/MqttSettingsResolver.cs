@@ -14,19 +14,28 @@ internal static class MqttSettingsResolver
     public const string SupervisorUrlVariable = "TASMO_GUARDIAN_SUPERVISOR_URL";
     public const string DefaultSupervisorUrl = "http://supervisor";
 
-    public static async Task<MqttSettings> ResolveAsync(GuardianOptions options, Func<string, string?> environment, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>The settings when they do not depend on the Supervisor; null when they do (ask with <see cref="AskAsync"/>).</summary>
+    public static MqttSettings? Fixed(GuardianOptions options, Func<string, string?> environment)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
         if (!string.IsNullOrEmpty(options.MqttHost))
         {
             return new MqttSettings(options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the options");
         }
 
-        var token = environment("SUPERVISOR_TOKEN") ?? environment("HASSIO_TOKEN");
-        if (string.IsNullOrEmpty(token))
-        {
-            return new MqttSettings("localhost", options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the defaults (no mqtt_host and no Supervisor)");
-        }
+        return string.IsNullOrEmpty(SupervisorToken(environment))
+            ? new MqttSettings("localhost", options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls, "the defaults (no mqtt_host and no Supervisor)")
+            : null;
+    }
 
+    /// <summary>Asks the Supervisor for the MQTT service (the Mosquitto add-on); a user name or password in the options wins.</summary>
+    /// <exception cref="SupervisorException">No answer, or no broker; <see cref="SupervisorException.IsPermanent"/> says whether to ask again.</exception>
+    public static async Task<MqttSettings> AskAsync(GuardianOptions options, Func<string, string?> environment, HttpClient http, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        var token = SupervisorToken(environment) ?? throw new SupervisorException("SUPERVISOR_TOKEN is not set.") { IsPermanent = true };
         var url = environment(SupervisorUrlVariable) ?? DefaultSupervisorUrl;
         var service = await AskSupervisorAsync(new Uri(new Uri(url.TrimEnd('/') + "/"), "services/mqtt"), token, http, cancellationToken);
 
@@ -36,6 +45,12 @@ internal static class MqttSettingsResolver
             Username = options.MqttUsername ?? service.Username,
             Password = options.MqttPassword ?? service.Password,
         };
+    }
+
+    private static string? SupervisorToken(Func<string, string?> environment)
+    {
+        var token = environment("SUPERVISOR_TOKEN") ?? environment("HASSIO_TOKEN");
+        return string.IsNullOrEmpty(token) ? null : token;
     }
 
     private static async Task<MqttSettings> AskSupervisorAsync(Uri uri, string token, HttpClient http, CancellationToken cancellationToken)
@@ -73,7 +88,7 @@ internal static class MqttSettingsResolver
 
                 if (response.StatusCode == System.Net.HttpStatusCode.Forbidden)
                 {
-                    throw new SupervisorException($"The Supervisor refused to share the MQTT settings ({detail}): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.");
+                    throw new SupervisorException($"The Supervisor refused to share the MQTT settings ({detail}): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.") { IsPermanent = true };
                 }
 
                 throw new SupervisorException($"The Supervisor did not give the MQTT settings ({detail}). Set mqtt_host to choose a broker yourself.");

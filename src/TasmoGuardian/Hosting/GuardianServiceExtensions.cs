@@ -69,7 +69,7 @@ internal static class GuardianServiceExtensions
     public static IHostApplicationBuilder AddGuardianMqtt(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp => new ManagedMqttClient(
-            MqttConnectionService.CreateOptions(sp.GetRequiredService<MqttSettings>(), sp.GetRequiredService<HomeAssistantTopics>()),
+            MqttConnectionService.CreateOptions(sp.GetRequiredService<BrokerSource>(), sp.GetRequiredService<HomeAssistantTopics>()),
             sp.GetRequiredService<ILogger<ManagedMqttClient>>(),
             TimeProvider.System));
         builder.Services.AddHostedService<MqttConnectionService>();

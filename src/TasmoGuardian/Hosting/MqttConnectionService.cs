@@ -19,45 +19,58 @@ internal sealed class MqttConnectionService : IHostedLifecycleService
 
     private readonly ManagedMqttClient _mqtt;
     private readonly HomeAssistantTopics _topics;
-    private readonly MqttSettings _settings;
+    private readonly BrokerSource _broker;
     private readonly ILogger<MqttConnectionService> _logger;
 
-    public MqttConnectionService(ManagedMqttClient mqtt, HomeAssistantTopics topics, MqttSettings settings, ILogger<MqttConnectionService> logger)
+    public MqttConnectionService(ManagedMqttClient mqtt, HomeAssistantTopics topics, BrokerSource broker, ILogger<MqttConnectionService> logger)
     {
         _mqtt = mqtt;
         _topics = topics;
-        _settings = settings;
+        _broker = broker;
         _logger = logger;
     }
 
-    public static ManagedMqttClientOptions CreateOptions(MqttSettings settings, HomeAssistantTopics topics)
+    /// <summary>
+    /// The client asks for its options before every attempt: fixed settings come back as they are; settings from the
+    /// Supervisor are asked for again after any failed attempt (a refused login above all), so a Mosquitto add-on that
+    /// starts later or hands out new credentials is followed without a restart.
+    /// </summary>
+    public static ManagedMqttClientOptions CreateOptions(BrokerSource broker, HomeAssistantTopics topics)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(topics);
+
+        // Unique per process so two copies never throw each other off the broker; within MQTT 3.1.1's 23 characters.
+        var clientId = $"tasmoguardian-{Random.Shared.Next():x8}";
         return new ManagedMqttClientOptions
         {
-            Client = new MqttClientOptions
-            {
-                Host = settings.Host,
-                Port = settings.Port,
-
-                // Unique per process so two copies never throw each other off the broker; within MQTT 3.1.1's 23 characters.
-                ClientId = $"tasmoguardian-{Random.Shared.Next():x8}",
-                Username = string.IsNullOrEmpty(settings.Username) ? null : settings.Username,
-                Password = string.IsNullOrEmpty(settings.Username) || string.IsNullOrEmpty(settings.Password) ? null : settings.Password,
-                KeepAlive = TimeSpan.FromSeconds(30),
-                Will = MqttMessage.FromString(topics.Status, Offline, MqttQualityOfService.AtLeastOnce, retain: true),
-                Tls = settings.Tls ? new MqttTlsOptions() : null,
-            },
+            ClientFactory = async (attempt, cancellationToken) => Client(await broker.GetAsync(askAgain: attempt.FailedAttempts > 0, cancellationToken), clientId, topics),
             BirthMessage = MqttMessage.FromString(topics.Status, Online, MqttQualityOfService.AtLeastOnce, retain: true),
         };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        HostLog.UsingBroker(_logger, _settings.ToString());
+        if (_broker.Current is { } settings)
+        {
+            HostLog.UsingBroker(_logger, settings.ToString());
+        }
+
+        _broker.Changed += (_, changed) => HostLog.UsingBroker(_logger, changed.ToString());
         await _mqtt.StartAsync(cancellationToken);
     }
+
+    private static MqttClientOptions Client(MqttSettings settings, string clientId, HomeAssistantTopics topics) => new()
+    {
+        Host = settings.Host,
+        Port = settings.Port,
+        ClientId = clientId,
+        Username = string.IsNullOrEmpty(settings.Username) ? null : settings.Username,
+        Password = string.IsNullOrEmpty(settings.Username) || string.IsNullOrEmpty(settings.Password) ? null : settings.Password,
+        KeepAlive = TimeSpan.FromSeconds(30),
+        Will = MqttMessage.FromString(topics.Status, Offline, MqttQualityOfService.AtLeastOnce, retain: true),
+        Tls = settings.Tls ? new MqttTlsOptions() : null,
+    };
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

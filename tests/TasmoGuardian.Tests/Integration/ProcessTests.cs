@@ -146,24 +146,62 @@ public sealed class ProcessTests : IntegrationContext
         Assert.DoesNotContain(Broker.Password, program.Output, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(403, """{"result":"error","message":"No access to mqtt service!"}""", "The Supervisor refused to share the MQTT settings (HTTP 403 \"No access to mqtt service!\"): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.")]
-    [InlineData(400, """{"result":"error","message":"Service not enabled"}""", "Home Assistant has no MQTT broker (HTTP 400 \"Service not enabled\"): install and start the Mosquitto broker add-on, or set mqtt_host.")]
-    public async Task Supervisor_Refusal_IsOneClearError(int status, string body, string line)
+    [Fact]
+    public async Task Supervisor_RefusingAccess_IsOneClearError_AndStopsTheProgram()
     {
-        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange => exchange.RespondAsync(status, "application/json", body));
+        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange =>
+            exchange.RespondAsync(403, "application/json", """{"result":"error","message":"No access to mqtt service!"}"""));
         var options = OptionsFile.For(Broker, Folder);
         options.Remove("mqtt_host");
 
-        await using var program = Start(options, new Dictionary<string, string?>
-        {
-            ["SUPERVISOR_TOKEN"] = "token-123",
-            ["TASMO_GUARDIAN_SUPERVISOR_URL"] = $"http://{supervisor.HostAndPort}",
-        });
+        await using var program = Start(options, SupervisorEnvironment(supervisor));
 
         Assert.Equal(3, await program.WaitForExitAsync(Waits.Long));
         var errors = program.Output.Split('\n').Where(l => l.Contains("crit:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal)).ToList();
-        Assert.EndsWith("Cannot start: " + line, Assert.Single(errors).Trim(), StringComparison.Ordinal);
+        Assert.EndsWith(
+            "Cannot start: The Supervisor refused to share the MQTT settings (HTTP 403 \"No access to mqtt service!\"): the add-on needs 'services: [mqtt:need]' in config.yaml, or set mqtt_host.",
+            Assert.Single(errors).Trim(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Supervisor_WithoutABrokerYet_IsAskedAgain_UntilTheMosquittoAddOnIsThere()
+    {
+        var asked = 0;
+        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange =>
+            Interlocked.Increment(ref asked) <= 3
+                ? exchange.RespondAsync(400, "application/json", """{"result":"error","message":"Service not enabled"}""")
+                : exchange.RespondAsync(200, "application/json", ServiceAnswer(Broker.Password)));
+        var options = OptionsFile.For(Broker, Folder);
+        options.Remove("mqtt_host");
+        options["log_level"] = "info";
+
+        await using var program = Start(options, SupervisorEnvironment(supervisor));
+
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+        Assert.False(program.HasExited);
+        Assert.True(Volatile.Read(ref asked) >= 4);
+        Assert.Single(program.Output.Split('\n'), l => l.Contains("Home Assistant has no MQTT broker (HTTP 400 \"Service not enabled\"): install and start the Mosquitto broker add-on", StringComparison.Ordinal));
+        Assert.Contains("from the Home Assistant Supervisor", program.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Supervisor_IsAskedForNewCredentials_AfterTheBrokerRefusedTheLogin()
+    {
+        var asked = 0;
+        await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange =>
+            exchange.RespondAsync(200, "application/json", ServiceAnswer(Interlocked.Increment(ref asked) == 1 ? "stale-password" : Broker.Password)));
+        var options = OptionsFile.For(Broker, Folder);
+        options.Remove("mqtt_host");
+        options.Remove("mqtt_username");
+        options.Remove("mqtt_password");
+
+        await using var program = Start(options, SupervisorEnvironment(supervisor));
+
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+        Assert.Contains("refused the login", program.Output, StringComparison.Ordinal);
+        Assert.True(Volatile.Read(ref asked) >= 2);
+        Assert.DoesNotContain("stale-password", program.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,8 +212,8 @@ public sealed class ProcessTests : IntegrationContext
         await using var program = Start(options);
 
         await program.WaitForOutputAsync("refused the login", Waits.Long);
-        await Task.Delay(2000);
 
+        // The client now waits a minute before it knocks again (the library's tests show it on a manual clock).
         Assert.Single(program.Output.Split('\n'), l => l.Contains("refused the login", StringComparison.Ordinal));
         Assert.False(program.HasExited);
         Assert.DoesNotContain("wrong", program.Output.Replace("refused the login", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
@@ -191,6 +229,15 @@ public sealed class ProcessTests : IntegrationContext
         Assert.All(counts, c => Assert.Equal(c["c"], c["n"]));
         Assert.All(counts, c => Assert.Equal(c["m"], c["l"]));
     }
+
+    private static Dictionary<string, string?> SupervisorEnvironment(FakeHttpServer supervisor) => new()
+    {
+        ["SUPERVISOR_TOKEN"] = "token-123",
+        ["TASMO_GUARDIAN_SUPERVISOR_URL"] = $"http://{supervisor.HostAndPort}",
+    };
+
+    private string ServiceAnswer(string password) =>
+        $$$"""{"result":"ok","data":{"host":"{{{Broker.Host}}}","port":"{{{Broker.Port}}}","ssl":false,"protocol":"3.1.1","username":"{{{Broker.Username}}}","password":"{{{password}}}","addon":"core_mosquitto"}}""";
 
     private GuardianProcess Start(Dictionary<string, object?> options, IReadOnlyDictionary<string, string?>? environment = null) =>
         GuardianProcess.Start(["--options", OptionsFile.Write(Folder, options), "--data-dir", Folder.Data], environment);

@@ -47,7 +47,7 @@ internal sealed class GuardianApp : IAsyncDisposable
     {
         options ??= DefaultOptions(folder);
         var mqtt = new MqttSettings(broker.Host, broker.Port, broker.Username, broker.Password, false, "the test");
-        var builder = Program.CreateBuilder(options, new GuardianPaths(folder.OptionsFile, folder.Data), mqtt, time);
+        var builder = Program.CreateBuilder(options, new GuardianPaths(folder.OptionsFile, folder.Data), BrokerSource.Fixed(mqtt), time);
         var logs = new CollectingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
