@@ -114,6 +114,9 @@ public sealed class FakeTasmota : IAsyncDisposable
     public string Status2Payload() =>
         $$$"""{"StatusFWR":{"Version":"{{{Version}}}(tasmota)","BuildDateTime":"2025-10-11T13:05:13","Boot":31,"Core":"2_7_8","SDK":"2.2.2-dev(38a443e)","CpuFrequency":80,"Hardware":"ESP8266EX","CR":"431/699"}}""";
 
+    public string StatusPayload() =>
+        $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3,"LedState":1,"SaveData":1,"SaveState":1,"SwitchTopic":"0","SwitchMode":[0,0,0,0,0,0,0,0],"ButtonRetain":0,"SwitchRetain":0,"SensorRetain":0,"PowerRetain":0,"InfoRetain":0,"StateRetain":0}}""";
+
     public string Status0Payload() =>
         $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3},"StatusFWR":{"Version":"{{{Version}}}(tasmota)","Hardware":"ESP8266EX"},{{{Status5Payload()[1..^1]}}}}""";
 

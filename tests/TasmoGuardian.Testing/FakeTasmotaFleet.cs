@@ -11,6 +11,7 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
 {
     private readonly ManagedMqttClient _client;
     private readonly List<FakeTasmota> _devices = [];
+    private readonly List<string> _deviceRequests = [];
     private int _statusRequests;
 
     private FakeTasmotaFleet(ManagedMqttClient client)
@@ -19,6 +20,18 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
     }
 
     public int StatusRequests => Volatile.Read(ref _statusRequests);
+
+    /// <summary>STATUS commands sent to one device's own topic, as "topic payload".</summary>
+    public IReadOnlyList<string> DeviceStatusRequests
+    {
+        get
+        {
+            lock (_deviceRequests)
+            {
+                return [.. _deviceRequests];
+            }
+        }
+    }
 
     public static async Task<FakeTasmotaFleet> StartAsync(MosquittoBroker broker)
     {
@@ -37,8 +50,8 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
             MaxOfflineQueue = 100_000,
         });
         var fleet = new FakeTasmotaFleet(client);
-        await client.SubscribeAsync("cmnd/tasmotas/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnGroupStatusAsync, CancellationToken.None);
-        await client.SubscribeAsync("tasmotas/cmnd/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnGroupStatusAsync, CancellationToken.None);
+        await client.SubscribeAsync("cmnd/+/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnStatusCommandAsync, CancellationToken.None);
+        await client.SubscribeAsync("+/cmnd/STATUS", MqttQualityOfService.AtMostOnce, fleet.OnStatusCommandAsync, CancellationToken.None);
         await client.StartAsync(CancellationToken.None);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await client.WaitUntilConnectedAsync(cts.Token);
@@ -72,9 +85,12 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
     private Task Publish(string topic, string payload, bool retain) =>
         _client.PublishAsync(new MqttMessage(topic, Encoding.UTF8.GetBytes(payload), MqttQualityOfService.AtLeastOnce, retain), CancellationToken.None);
 
-    private async ValueTask OnGroupStatusAsync(MqttMessage message, CancellationToken cancellationToken)
+    private async ValueTask OnStatusCommandAsync(MqttMessage message, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _statusRequests);
+        // cmnd/<topic>/STATUS or <topic>/cmnd/STATUS: the group topic "tasmotas" reaches every device, any other one
+        // reaches the device with that topic.
+        var levels = message.Topic.Split('/');
+        var target = levels[0] == "cmnd" ? levels[1] : levels[0];
         var which = message.PayloadAsString().Trim();
         List<FakeTasmota> devices;
         lock (_devices)
@@ -82,23 +98,38 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
             devices = [.. _devices];
         }
 
+        if (target == "tasmotas")
+        {
+            Interlocked.Increment(ref _statusRequests);
+        }
+        else
+        {
+            lock (_deviceRequests)
+            {
+                _deviceRequests.Add($"{message.Topic} {which}");
+            }
+
+            devices = devices.Where(d => d.Topic == target).ToList();
+        }
+
         foreach (var device in devices)
         {
             // Only FullTopics with %topic% subscribe to the group topic, as in the firmware.
-            if (!device.FullTopic.Contains("%topic%", StringComparison.Ordinal))
+            if (target == "tasmotas" && !device.FullTopic.Contains("%topic%", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var payload = which switch
+            var (suffix, payload) = which switch
             {
-                "5" => device.Status5Payload(),
-                "2" => device.Status2Payload(),
-                _ => null,
+                "5" => ("STATUS5", device.Status5Payload()),
+                "2" => ("STATUS2", device.Status2Payload()),
+                "" => ("STATUS", device.StatusPayload()),
+                _ => (string.Empty, (string?)null),
             };
             if (payload is not null)
             {
-                await Publish(Topic(device, "stat", $"STATUS{which}"), payload, retain: false);
+                await Publish(Topic(device, "stat", suffix), payload, retain: false);
             }
         }
     }

@@ -69,5 +69,21 @@ public sealed class DeviceRegistryTests : IDisposable
         Assert.NotNull(reloaded.Find(device.Mac)!.FirstSeen);
     }
 
+    [Fact]
+    public async Task ABetterName_ReplacesATopicName_ButNeverTheOtherWayRound()
+    {
+        var services = new Services(_folder);
+        await services.Database.MigrateAsync(CancellationToken.None);
+        var mac = Mac.Parse("A0B1C2550002");
+        Task<Device> Seen(string name, NameSource source) =>
+            services.Registry.ApplyAsync(new DeviceObservation(mac, DeviceType.Tasmota) { Name = name, NameSource = source }, CancellationToken.None);
+
+        Assert.Equal("tasmota_550002", (await Seen("tasmota_550002", NameSource.Topic)).Name);
+        Assert.Equal("Hall light", (await Seen("Hall light", NameSource.FriendlyName)).Name);
+        Assert.Equal("Hall", (await Seen("Hall", NameSource.DeviceName)).Name);
+        Assert.Equal("Hall", (await Seen("tasmota_550002", NameSource.Topic)).Name);
+        Assert.Equal("Hall", (await Seen("Hall light", NameSource.FriendlyName)).Name);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

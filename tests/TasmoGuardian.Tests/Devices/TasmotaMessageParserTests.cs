@@ -29,6 +29,19 @@ public sealed class TasmotaMessageParserTests
         Assert.Null(reports["stat/Basic-3/STATUS1"]);
     }
 
+    [Theory]
+    [InlineData("""{"Status":{"DeviceName":"Hall","FriendlyName":["Hall light"],"Topic":"tasmota_550002"}}""", "Hall", 3)]
+    [InlineData("""{"Status":{"DeviceName":"","FriendlyName":["Hall light",null],"Topic":"tasmota_550002"}}""", "Hall light", 2)]
+    [InlineData("""{"Status":{"FriendlyName":[null,"Second relay"],"Topic":"tasmota_550002"}}""", "Second relay", 2)]
+    [InlineData("""{"Status":{"DeviceName":"  ","FriendlyName":[""],"Topic":"tasmota_550002"}}""", "tasmota_550002", 1)]
+    public void Parse_Status_TakesDeviceName_ElseFriendlyName_ElseTheTopic(string payload, string name, int sourceNumber)
+    {
+        var source = (NameSource)sourceNumber;
+        var report = TasmotaMessageParser.Parse("STATUS", Encoding.UTF8.GetBytes(payload), out _);
+
+        Assert.Equal((name, source), (report!.Name, report.NameSource));
+    }
+
     [Fact]
     public void Parse_ReadsTheHttpStatus0OfAn1510Esp32()
     {

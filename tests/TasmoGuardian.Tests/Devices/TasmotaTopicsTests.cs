@@ -40,4 +40,13 @@ public sealed class TasmotaTopicsTests
     [InlineData("a/b/c/", null, null)]
     public void InferFromStatBase_RecognisesBothStandardShapes(string statBase, string? topic, string? fullTopic) =>
         Assert.Equal(topic is null ? null : new TasmotaTopic(topic, fullTopic!), TasmotaTopics.InferFromStatBase(statBase));
+
+    [Theory]
+    [InlineData("tele/garden/", "garden", "%prefix%/%topic%/")]
+    [InlineData("garden/tele/", "garden", "%topic%/%prefix%/")]
+    [InlineData("tele/tele/", null, null)]
+    [InlineData("tele/a+b/", null, null)]
+    [InlineData("stat/garden/", null, null)]
+    public void InferFromTelemetryBase_RecognisesBothStandardShapes(string telemetryBase, string? topic, string? fullTopic) =>
+        Assert.Equal(topic is null ? null : new TasmotaTopic(topic, fullTopic!), TasmotaTopics.InferFromTelemetryBase(telemetryBase));
 }

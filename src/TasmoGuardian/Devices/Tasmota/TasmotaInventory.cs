@@ -16,6 +16,10 @@ internal sealed class TasmotaInventory : IHostedService
 
     private static readonly string[] StatusSuffixes = ["STATUS", "STATUS2", "STATUS5"];
     private static readonly string[] TelemetrySuffixes = ["INFO1", "INFO2", "STATE", "LWT"];
+    private static readonly string[] StatusPayloads = ["5", "2", ""];
+
+    // A device that keeps announcing itself on a topic we cannot tie to a MAC is asked at most this often.
+    private static readonly TimeSpan AskAgainAfter = TimeSpan.FromMinutes(1);
 
     private readonly ManagedMqttClient _mqtt;
     private readonly DeviceRegistry _registry;
@@ -27,9 +31,12 @@ internal sealed class TasmotaInventory : IHostedService
     private readonly HashSet<string> _deviceSubscriptions = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, long> _asked = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
-    public TasmotaInventory(ManagedMqttClient mqtt, DeviceRegistry registry, GuardianOptions options, InventoryRefresh refresh, ILogger<TasmotaInventory> logger)
+    public TasmotaInventory(ManagedMqttClient mqtt, DeviceRegistry registry, GuardianOptions options, InventoryRefresh refresh, TimeProvider time, ILogger<TasmotaInventory> logger)
     {
+        _time = time;
         _mqtt = mqtt;
         _registry = registry;
         _options = options;
@@ -85,13 +92,16 @@ internal sealed class TasmotaInventory : IHostedService
         await _stopping.CancelAsync();
     }
 
-    /// <summary>Asks every device to report STATUS 5 (network, with the MAC) and then STATUS 2 (firmware).</summary>
+    /// <summary>
+    /// Asks every device to report STATUS 5 (network, with the MAC), then STATUS 2 (firmware), then STATUS with an
+    /// empty payload (the Status section: DeviceName and FriendlyName, for devices found without discovery).
+    /// </summary>
     public async Task RequestStatusAsync(string reason)
     {
         try
         {
             var token = _stopping.Token;
-            foreach (var payload in (string[])["5", "2"])
+            foreach (var payload in StatusPayloads)
             {
                 await Command("cmnd/tasmotas/STATUS", payload, token);
                 await Command("tasmotas/cmnd/STATUS", payload, token);
@@ -100,9 +110,7 @@ internal sealed class TasmotaInventory : IHostedService
             // Devices with other FullTopics do not listen to the group topic; ask them one by one.
             foreach (var device in _registry.Snapshot().Where(d => d.Topic is { IsStandard: false }))
             {
-                var commandBase = TasmotaTopics.CommandBase(device.Topic!, device.Hostname, device.Mac);
-                await Command($"{commandBase}STATUS", "5", token);
-                await Command($"{commandBase}STATUS", "2", token);
+                await AskAsync(TasmotaTopics.CommandBase(device.Topic!, device.Hostname, device.Mac), token);
             }
 
             DeviceLog.StatusRequested(_logger, reason);
@@ -110,6 +118,14 @@ internal sealed class TasmotaInventory : IHostedService
         catch (Exception ex) when (ex is OperationCanceledException or MqttException or ArgumentException)
         {
             // Not connected or shutting down: the next connection asks again.
+        }
+    }
+
+    private async Task AskAsync(string commandBase, CancellationToken cancellationToken)
+    {
+        foreach (var payload in StatusPayloads)
+        {
+            await Command($"{commandBase}STATUS", payload, cancellationToken);
         }
     }
 
@@ -176,6 +192,14 @@ internal sealed class TasmotaInventory : IHostedService
         if (mac is not { } known)
         {
             _pending.Remember(topicBase, suffix, report);
+
+            // A device that has just booted (its LWT says Online, or its INFO1 arrives) on a topic no known device
+            // uses: ask it who it is now, instead of waiting for the next refresh.
+            if ((report.Online == true || suffix == "INFO1") && TasmotaTopics.InferFromTelemetryBase(topicBase) is { } newcomer && ShouldAsk(topicBase))
+            {
+                await AskAsync(TasmotaTopics.CommandBase(newcomer, null, default), cancellationToken);
+            }
+
             return;
         }
 
@@ -242,6 +266,26 @@ internal sealed class TasmotaInventory : IHostedService
             {
                 return;
             }
+        }
+    }
+
+    private bool ShouldAsk(string topicBase)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_asked.TryGetValue(topicBase, out var last) && _time.GetElapsedTime(last, now) < AskAgainAfter)
+            {
+                return false;
+            }
+
+            if (_asked.Count >= 4096)
+            {
+                _asked.Clear();
+            }
+
+            _asked[topicBase] = now;
+            return true;
         }
     }
 

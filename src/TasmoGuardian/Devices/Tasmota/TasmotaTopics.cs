@@ -46,20 +46,25 @@ internal static class TasmotaTopics
     /// For a status reply from a device we do not know yet, the shape of its topic tells its FullTopic:
     /// "stat/&lt;t&gt;/…" is the default, "&lt;t&gt;/stat/…" the swapped form.
     /// </summary>
-    public static TasmotaTopic? InferFromStatBase(string statBase)
+    public static TasmotaTopic? InferFromStatBase(string statBase) => Infer(statBase, "stat");
+
+    /// <summary>The same for telemetry ("tele/&lt;t&gt;/…" or "&lt;t&gt;/tele/…"), such as the LWT of a device that has just booted.</summary>
+    public static TasmotaTopic? InferFromTelemetryBase(string telemetryBase) => Infer(telemetryBase, "tele");
+
+    private static TasmotaTopic? Infer(string topicBase, string prefix)
     {
-        var parts = statBase.TrimEnd('/').Split('/');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+        var parts = topicBase.TrimEnd('/').Split('/');
+        if (parts.Length != 2 || !IsValidTopicPart(parts[0]) || !IsValidTopicPart(parts[1]))
         {
             return null;
         }
 
-        if (parts[0] == "stat" && parts[1] != "stat")
+        if (parts[0] == prefix && parts[1] != prefix)
         {
             return new TasmotaTopic(parts[1], TasmotaTopic.DefaultFullTopic);
         }
 
-        if (parts[1] == "stat" && parts[0] != "stat")
+        if (parts[1] == prefix && parts[0] != prefix)
         {
             return new TasmotaTopic(parts[0], TasmotaTopic.SwappedFullTopic);
         }
