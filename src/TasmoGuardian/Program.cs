@@ -24,6 +24,11 @@ internal static class Program
                 return 0;
             }
 
+            if (commandLine.SnapshotDatabase)
+            {
+                return await SnapshotAsync(commandLine.Paths);
+            }
+
             (options, warnings) = OptionsLoader.Load(commandLine.Paths.OptionsFile);
         }
         catch (OptionsException ex)
@@ -112,6 +117,30 @@ internal static class Program
             .AddGuardianMqtt()
             .AddGuardianBackground();
         return builder;
+    }
+
+    /// <summary>config.yaml's backup_pre: a consistent copy of the database for Home Assistant's backup, while the add-on runs.</summary>
+    private static async Task<int> SnapshotAsync(GuardianPaths paths)
+    {
+        var database = new Storage.Database(paths);
+        if (!File.Exists(database.FilePath))
+        {
+            await Console.Out.WriteLineAsync($"No database at {database.FilePath} yet: nothing to copy.");
+            return 0;
+        }
+
+        try
+        {
+            await database.SnapshotAsync(CancellationToken.None);
+            await Console.Out.WriteLineAsync($"Wrote a consistent copy of the database to {database.SnapshotPath}.");
+            return 0;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // Non-zero: the Supervisor then reports the backup as failed instead of storing an inconsistent one.
+            await Console.Error.WriteLineAsync($"Cannot copy the database for the backup: {ex.Message}");
+            return 1;
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, GuardianOptions options)

@@ -1,17 +1,20 @@
 namespace TasmoGuardian.Configuration;
 
 /// <summary>The command line: <c>--options FILE</c>, <c>--data-dir DIR</c>, <c>--help</c>, <c>--version</c>.</summary>
-internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool ShowVersion)
+internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool ShowVersion, bool SnapshotDatabase = false)
 {
     public const string Usage = """
         Tasmo Guardian: backs up the configuration of Tasmota and WLED devices and shows it in Home Assistant.
 
         Usage: TasmoGuardian [--options FILE] [--data-dir DIR]
+               TasmoGuardian --snapshot-database [--data-dir DIR]
 
-          --options FILE   options as JSON (default /data/options.json; a missing file means all defaults)
-          --data-dir DIR   where the database lives (default /data)
-          --help           show this text
-          --version        show the version
+          --options FILE        options as JSON (default /data/options.json; a missing file means all defaults)
+          --data-dir DIR        where the database lives (default /data)
+          --snapshot-database   write a consistent copy of the database for Home Assistant's backups and exit;
+                                safe while the add-on runs
+          --help                show this text
+          --version             show the version
 
         Environment: SUPERVISOR_TOKEN (set by Home Assistant) lets it ask the Supervisor for the MQTT broker
         when mqtt_host is empty; TZ sets the time zone used for file names and the schedule.
@@ -23,6 +26,7 @@ internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool Show
         var data = GuardianPaths.DefaultDataDirectory;
         var help = false;
         var version = false;
+        var snapshot = false;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -39,12 +43,15 @@ internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool Show
                 case "--version":
                     version = true;
                     break;
+                case "--snapshot-database":
+                    snapshot = true;
+                    break;
                 default:
                     throw new OptionsException($"Unknown argument '{args[i]}'. Try --help.");
             }
         }
 
-        return new CommandLine(new GuardianPaths(options, data), help, version);
+        return new CommandLine(new GuardianPaths(options, data), help, version, snapshot);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i)

@@ -34,6 +34,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 5011, Level = LogLevel.Critical, Message = "{Services} stopped on an error nobody expected ({Reason}); the add-on stops so that the Supervisor's watchdog can restart it")]
     public static partial void BackgroundTaskFailed(ILogger logger, string services, string reason);
 
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "No database, but {Path} from a Home Assistant backup: using it. Backups made after that copy are recorded again from their files")]
+    public static partial void RestoredFromSnapshot(ILogger logger, string path);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
     public static partial void BackupDirectory(ILogger logger, string directory);
 }

@@ -32,6 +32,11 @@ internal sealed class StorageInitializer : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_database.AdoptSnapshot())
+        {
+            HostLog.RestoredFromSnapshot(_logger, _database.SnapshotPath);
+        }
+
         var (from, to) = await _database.MigrateAsync(cancellationToken);
         HostLog.DatabaseReady(_logger, _database.FilePath, to, from);
         HostLog.BackupDirectory(_logger, _files.Root);

@@ -12,6 +12,7 @@ internal sealed class Database
     {
         ArgumentNullException.ThrowIfNull(paths);
         FilePath = Path.GetFullPath(paths.DatabaseFile);
+        SnapshotPath = Path.GetFullPath(paths.DatabaseSnapshotFile);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -25,6 +26,8 @@ internal sealed class Database
 
     public string FilePath { get; }
 
+    public string SnapshotPath { get; }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -36,6 +39,48 @@ internal sealed class Database
         pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -256;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>
+    /// Writes a consistent copy of the database to <see cref="SnapshotPath"/> while the program may be running.
+    /// VACUUM INTO reads inside one transaction, so the copy holds exactly the commits made before it began; in WAL
+    /// mode that read blocks no writer. Written to a temporary name and renamed, so a copy is whole or absent.
+    /// </summary>
+    public async Task SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var temporary = SnapshotPath + ".tmp";
+        File.Delete(temporary);
+        await using (var connection = await OpenAsync(cancellationToken))
+        await using (var vacuum = connection.CreateCommand())
+        {
+            vacuum.CommandText = "VACUUM INTO $path;";
+            vacuum.Parameters.AddWithValue("$path", temporary);
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        File.Move(temporary, SnapshotPath, overwrite: true);
+    }
+
+    /// <summary>
+    /// After Home Assistant restored one of its backups, the data folder holds the snapshot and no database: the
+    /// snapshot becomes the database. Beside a live database a snapshot is only a stale copy, and goes.
+    /// </summary>
+    /// <returns>True when the database was taken from the snapshot.</returns>
+    public bool AdoptSnapshot()
+    {
+        if (!File.Exists(SnapshotPath))
+        {
+            return false;
+        }
+
+        if (File.Exists(FilePath))
+        {
+            File.Delete(SnapshotPath);
+            return false;
+        }
+
+        File.Move(SnapshotPath, FilePath);
+        return true;
     }
 
     /// <returns>The schema version before and after.</returns>

@@ -215,6 +215,18 @@ public sealed partial class ConfigYamlTests
         Assert.True(Hosting.StopBudget.Host > Hosting.StopBudget.BackupInFlight + TimeSpan.FromSeconds(8), "the program must finish the backup and still publish and disconnect");
     }
 
+    [Fact]
+    public void HomeAssistantsBackups_GetTheSnapshot_AndNotTheLiveDatabase()
+    {
+        var paths = new GuardianPaths("/data/options.json", "/data");
+
+        Assert.Equal("/opt/tasmo_guardian/TasmoGuardian --snapshot-database --data-dir /data", Scalar(Config, "backup_pre"));
+        Assert.Equal(
+            [$"*/{Path.GetFileName(paths.DatabaseFile)}", $"*/{Path.GetFileName(paths.DatabaseFile)}-wal", $"*/{Path.GetFileName(paths.DatabaseFile)}-shm"],
+            Sequence(Config, "backup_exclude").Select(n => ((YamlScalarNode)n).Value));
+        Assert.False(Config.Children.ContainsKey("backup"), "hot is the default: the add-on keeps running during a backup");
+    }
+
     [GeneratedRegex(@"^(str|bool|email|url|password|port|match\(.+\)|list\([^|()]+(\|[^|()]+)*\)|(int|float|str)(\(-?\d*,-?\d*\))?)\??$")]
     private static partial Regex TypePattern();
 
