@@ -38,7 +38,7 @@ LABEL \
     io.hass.name="Tasmo Guardian" \
     io.hass.description="Verified, automatic backups of Tasmota and WLED configurations" \
     io.hass.type="app" \
-    io.hass.version="0.1.0" \
+    io.hass.version="0.2.0" \
     io.hass.arch="amd64|aarch64" \
     org.opencontainers.image.title="Tasmo Guardian" \
     org.opencontainers.image.source="https://github.com/tasmo-guardian/tasmo-guardian" \
