@@ -200,6 +200,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         PendingPublish pending;
         lock (_gate)
         {
+            if (_stopping.IsCancellationRequested && message.QualityOfService != MqttQualityOfService.AtMostOnce)
+            {
+                return Task.FromException(new MqttConnectionClosedException("The client was stopped."));
+            }
+
             if (message.QualityOfService == MqttQualityOfService.AtMostOnce)
             {
                 if (_connection is { } connection)
@@ -248,11 +253,16 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             await connection.DisconnectAsync(cancellationToken);
         }
 
-        await Task.WhenAll(_connectionLoop, _dispatchLoop).WaitAsync(cancellationToken);
+        await _connectionLoop.WaitAsync(cancellationToken);
+
+        // No connection will carry them any more. Failed before the dispatch loop is waited for: a handler that awaits
+        // its own publish would otherwise hold the stop up for ever.
         lock (_gate)
         {
             _outbound.DropAll(new MqttConnectionClosedException("The client was stopped."));
         }
+
+        await _dispatchLoop.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops the client (see <see cref="StopAsync"/>).</summary>

@@ -169,4 +169,51 @@ public sealed class InMemoryProtocolTests
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => client.StartAsync(new CancellationToken(canceled: true)));
     }
+
+    [Fact]
+    public async Task StopAsync_Completes_WhileAHandlerAwaitsAPublishTheBrokerNeverAcknowledges()
+    {
+        // A handler that answers a message by publishing at QoS 1 and awaiting it (as a device simulator or a bridge
+        // does) must not hold the stop up for ever: the stop fails the unacknowledged publish, and the handler ends.
+        await using var broker = new ScriptedBroker((packet, b) => packet is PublishPacket ? ValueTask.CompletedTask : b.AcknowledgeAsync(packet));
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            Client = new MqttClientOptions { Host = "memory", ClientId = "stopping" },
+            Transport = broker.ConnectAsync,
+        });
+        var handlerPublish = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.SubscribeAsync("cmd", MqttQualityOfService.AtLeastOnce, async (_, _) =>
+        {
+            var reply = client.PublishAsync(MqttMessage.FromString("reply", "r", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+            handlerPublish.TrySetResult(reply);
+            await reply;
+        }, CancellationToken.None);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+
+        await broker.SendAsync(new PublishPacket("cmd", new byte[] { 1 }, MqttQualityOfService.AtMostOnce, retain: false, duplicate: false, packetId: 0));
+        var reply = await handlerPublish.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => broker.Received.OfType<PublishPacket>().Any(p => p.Topic == "reply"), TimeSpan.FromSeconds(10), "the reply on the wire");
+
+        await client.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<MqttConnectionClosedException>(() => reply);
+    }
+
+    [Fact]
+    public async Task PublishAsync_AfterTheClientWasStopped_FailsAtOnce()
+    {
+        await using var broker = new ScriptedBroker();
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            Client = new MqttClientOptions { Host = "memory", ClientId = "stopped" },
+            Transport = broker.ConnectAsync,
+        });
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+        await client.StopAsync(CancellationToken.None);
+
+        var late = client.PublishAsync(MqttMessage.FromString("late", "x", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+
+        await Assert.ThrowsAsync<MqttConnectionClosedException>(() => late.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
