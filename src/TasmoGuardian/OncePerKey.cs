@@ -1,8 +1,8 @@
 namespace TasmoGuardian;
 
 /// <summary>
-/// Remembers which keys (topic and problem, usually) have been reported, so a device repeating the same bad message is logged
-/// once at warning level and then only at debug. Bounded, so a flood of distinct topics cannot grow it without end.
+/// Remembers which keys (topic and problem, usually) have been reported, so a device repeating the same bad message is
+/// logged once at warning level and then only at debug. Bounded, so a flood of distinct topics cannot grow it without end.
 /// </summary>
 internal sealed class OncePerKey
 {
@@ -21,5 +21,13 @@ internal sealed class OncePerKey
 
             return _seen.Add(key);
         }
+    }
+
+    /// <summary>Runs <paramref name="first"/> the first time <paramref name="key"/> is reported, <paramref name="again"/> after that.</summary>
+    public void Report(string key, Action first, Action again)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(again);
+        (First(key) ? first : again)();
     }
 }

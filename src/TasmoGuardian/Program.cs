@@ -112,10 +112,11 @@ internal static class Program
 
         builder.AddGuardianStorage()
             .AddGuardianDevices()
+            .AddGuardianKinds()
             .AddGuardianBackups()
             .AddGuardianHomeAssistant()
             .AddGuardianMqtt()
-            .AddGuardianBackground();
+            .AddGuardianHousekeeping();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using TasmoGuardian.Kinds.Tasmota;
 using BenchmarkDotNet.Attributes;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Mqtt;

@@ -42,7 +42,7 @@ internal sealed class BackupFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(new BackupFailure(BackupFailureKind.WriteFailed, $"cannot create the folder {folder}: {ex.Message}"), ex);
+            throw new DeviceException(new DeviceFailure(FailureKind.WriteFailed, $"cannot create the folder {folder}: {ex.Message}"), ex);
         }
 
         var local = TimeZoneInfo.ConvertTime(when, _time.LocalTimeZone).DateTime;
@@ -66,13 +66,13 @@ internal sealed class BackupFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            DeleteQuietly(temporary);
-            throw new BackupException(new BackupFailure(BackupFailureKind.WriteFailed, $"cannot write the backup file: {ex.Message}"), ex);
+            DeletePathQuietly(temporary);
+            throw new DeviceException(new DeviceFailure(FailureKind.WriteFailed, $"cannot write the backup file: {ex.Message}"), ex);
         }
         catch
         {
             // Cancelled or anything else: nothing half-written stays behind.
-            DeleteQuietly(temporary);
+            DeletePathQuietly(temporary);
             throw;
         }
     }
@@ -102,6 +102,19 @@ internal sealed class BackupFiles
         return true;
     }
 
+    /// <summary>Deletes a stored file; a failure is logged, not thrown (its row is gone already, or goes next).</summary>
+    public void DeleteQuietly(string relative)
+    {
+        try
+        {
+            Delete(relative);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            BackupLog.CannotDelete(_logger, relative, ex.Message);
+        }
+    }
+
     public bool Exists(string relative) => File.Exists(Resolve(relative));
 
     /// <summary>Removes temporary files left by a crash or a power cut; run before any backup starts.</summary>
@@ -112,7 +125,7 @@ internal sealed class BackupFiles
         {
             foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder, $"{TemporaryPrefix}*{TemporarySuffix}")))
             {
-                if (DeleteQuietly(file))
+                if (DeletePathQuietly(file))
                 {
                     removed++;
                 }
@@ -152,7 +165,7 @@ internal sealed class BackupFiles
 
     private IEnumerable<string> Folders() => Directory.Exists(Root) ? SafeEnumerate(() => Directory.EnumerateDirectories(Root)) : [];
 
-    private bool DeleteQuietly(string path)
+    private bool DeletePathQuietly(string path)
     {
         try
         {

@@ -4,43 +4,38 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Hosting;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Backups;
 
 /// <summary>
-/// The one worker that runs every backup. Devices are contacted one at a time (ESP web servers and weak Wi-Fi cope
-/// badly with more); the local part of a backup (writing, recording, pruning) runs while the next device is being
-/// downloaded, in order. Requests arrive through a channel and are merged: a device already waiting or in progress
-/// is not queued twice; a single-device request makes a waiting device exempt from the skip rule. The inbox is read
-/// throughout, so a button pressed during a backup-all is queued after it at once.
+/// The one worker that runs every backup: requests come through an inbox (buttons, commands, the schedule) into the
+/// <see cref="BackupQueue"/>; the <see cref="BackupPipeline"/> takes devices from it one at a time; the worker keeps
+/// the figures of the backup-all in progress and tells the rest through events. The inbox is read throughout, so a
+/// button pressed during a backup-all is queued at once.
 /// </summary>
 internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
 {
     private readonly Channel<BackupRequest> _inbox = Channel.CreateUnbounded<BackupRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<QueuedBackup> _queue = [];
+    private readonly BackupQueue _queue = new();
+    private readonly Lock _gate = new();
     private readonly DeviceRegistry _registry;
-    private readonly BackupService _backups;
+    private readonly DeviceBackup _backup;
     private readonly RunStore _runs;
-    private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BackupWorker> _logger;
-    private readonly MemoryTrim _memory;
-    private QueuedBackup? _downloading;
-    private QueuedBackup? _completing;
+    private readonly CancellationTokenSource _inFlight = new();
+    private TaskCompletionSource _queueChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _pipeline = Task.CompletedTask;
     private BackupRun? _run;
     private HubStatus _status = HubStatus.Never;
-    private readonly TaskCompletionSource _drain = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _inFlight = new();
+    private bool _draining;
 
-    public BackupWorker(DeviceRegistry registry, BackupService backups, RunStore runs, GuardianOptions options, TimeProvider time, ILogger<BackupWorker> logger, MemoryTrim memory)
+    public BackupWorker(DeviceRegistry registry, DeviceBackup backup, RunStore runs, TimeProvider time, ILogger<BackupWorker> logger)
     {
-        _memory = memory;
         _registry = registry;
-        _backups = backups;
+        _backup = backup;
         _runs = runs;
-        _options = options;
         _time = time;
         _logger = logger;
     }
@@ -88,23 +83,27 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
     /// </summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        _drain.TrySetResult();
-        _inFlight.CancelAfter(StopBudget.BackupInFlight);
-        if (ExecuteTask is { } loop)
+        int waiting;
+        lock (_gate)
         {
-            try
-            {
-                await loop.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // The host's own deadline: StopAsync cancels what is left.
-            }
+            _draining = true;
+            waiting = _queue.Waiting;
+            _queueChanged.TrySetResult();
         }
 
-        if (_queue.Count > 0)
+        _inFlight.CancelAfter(StopBudget.BackupInFlight);
+        try
         {
-            BackupLog.StoppedWithQueue(_logger, _queue.Count);
+            await _pipeline.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's own deadline, or the grace above: what was in flight left nothing behind.
+        }
+
+        if (waiting > 0)
+        {
+            BackupLog.StoppedWithQueue(_logger, waiting);
         }
     }
 
@@ -118,203 +117,142 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Task<bool>? request = null;
-        Task<PreparedBackup>? download = null;
-        Task<BackupOutcome>? completion = null;
-        PreparedBackup? downloaded = null;
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _inFlight.Token);
+        _pipeline = BackupPipeline.RunAsync(NextAsync, PrepareAsync, _backup.CompleteAsync, Done, inFlight.Token);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            await foreach (var request in _inbox.Reader.ReadAllAsync(stoppingToken))
             {
-                var draining = _drain.Task.IsCompleted;
-                if (!draining)
-                {
-                    DrainInbox();
-                }
-
-                await FinishRunIfCompleteAsync();
-
-                // The local part starts once the previous one is done, so outcomes arrive in queue order. Once a
-                // download has succeeded its file is written and recorded whatever happens: not cancellable.
-                if (downloaded is not null && completion is null)
-                {
-                    _completing = _downloading;
-                    _downloading = null;
-                    completion = CompleteAsync(downloaded, CancellationToken.None);
-                    downloaded = null;
-                }
-
-                if (!draining && download is null && downloaded is null && _queue.Count > 0)
-                {
-                    _downloading = _queue[0];
-                    _queue.RemoveAt(0);
-                    download = PrepareAsync(_downloading, inFlight.Token);
-                }
-
-                if (draining && download is null && downloaded is null && completion is null)
-                {
-                    return;
-                }
-
-                request ??= _inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                var finished = await Task.WhenAny(new Task?[] { request, download, completion, draining ? null : _drain.Task }.OfType<Task>());
-                if (finished == request)
-                {
-                    await request;
-                    request = null;
-                }
-
-                if (completion is { IsCompleted: true })
-                {
-                    var outcome = await completion;
-                    completion = null;
-                    Complete(_completing!, outcome);
-                    _completing = null;
-                }
-
-                if (download is { IsCompleted: true })
-                {
-                    try
-                    {
-                        downloaded = await download;
-                    }
-                    catch (OperationCanceledException) when (_inFlight.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-                    {
-                        // Stopping, and the device took longer than the stop allows: nothing was written.
-                        BackupLog.StoppedMidDownload(_logger, _downloading?.Mac.ToString() ?? "?");
-                        _downloading = null;
-                    }
-
-                    download = null;
-                }
+                Accept(request);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the backup in progress was cancelled and left nothing behind.
+        }
+
+        try
+        {
+            await _pipeline;
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
-    private void DrainInbox()
+    // Figures and events change under the lock, so the hub never sees them out of order.
+    private void Accept(BackupRequest request)
     {
-        while (_inbox.Reader.TryRead(out var request))
+        lock (_gate)
         {
+            if (_draining)
+            {
+                return;
+            }
+
             if (request.Mac is { } mac)
             {
-                Enqueue(mac, force: true, run: null);
+                if (!_queue.Add(mac, force: true, run: null))
+                {
+                    BackupLog.Merged(_logger, mac.ToString());
+                }
+            }
+            else if (_run is not null)
+            {
+                BackupLog.Merged(_logger, "all devices");
             }
             else
             {
-                StartRun(request.Trigger);
+                // Switched off by the user, or deleted in Home Assistant: not part of the run at all, not even as skipped.
+                var devices = _registry.Snapshot().Where(d => d.Include && !d.HiddenInHomeAssistant).ToList();
+                _run = new BackupRun(request.Trigger, devices.Count, _time.GetUtcNow(), _time.GetTimestamp());
+                BackupLog.RunStarted(_logger, devices.Count, request.Trigger.ToString().ToLowerInvariant());
+                foreach (var device in devices)
+                {
+                    _queue.Add(device.Mac, force: false, _run);
+                }
+
+                SetStatus(Status with { Running = true, Progress = _run.Progress });
+                FinishRunIfComplete();
             }
+
+            _queueChanged.TrySetResult();
         }
     }
 
-    private void StartRun(BackupTrigger trigger)
+    private async Task<QueuedBackup?> NextAsync(CancellationToken cancellationToken)
     {
-        if (_run is not null)
+        while (true)
         {
-            BackupLog.Merged(_logger, "all devices");
-            return;
-        }
-
-        // Switched off by the user, or deleted in Home Assistant: not part of the run at all, not even as skipped.
-        var devices = _registry.Snapshot().Where(d => d.Include && !d.HiddenInHomeAssistant).ToList();
-        var run = new BackupRun(trigger, devices.Count, _time.GetUtcNow(), _time.GetTimestamp());
-        _run = run;
-        BackupLog.RunStarted(_logger, devices.Count, trigger.ToString().ToLowerInvariant());
-        foreach (var device in devices)
-        {
-            Enqueue(device.Mac, force: false, run);
-        }
-
-        SetStatus(new HubStatus(true, run.Progress, Status.LastRun, Status.BackedUp, Status.Skipped, Status.Failed));
-    }
-
-    private void Enqueue(Mac mac, bool force, BackupRun? run)
-    {
-        var inProgress = _downloading?.Mac == mac ? _downloading : _completing?.Mac == mac ? _completing : null;
-        var existing = inProgress ?? _queue.Find(q => q.Mac == mac);
-        if (existing is not null)
-        {
-            BackupLog.Merged(_logger, mac.ToString());
-            existing.Force |= force && inProgress is null;
-            existing.Run ??= run;
-            return;
-        }
-
-        _queue.Add(new QueuedBackup(mac) { Force = force, Run = run });
-    }
-
-    private async Task<PreparedBackup> PrepareAsync(QueuedBackup item, CancellationToken cancellationToken)
-    {
-        var device = _registry.Find(item.Mac);
-        var now = _time.GetUtcNow();
-        if (device is null)
-        {
-            var unknown = new Device { Mac = item.Mac, Name = item.Mac.ToString() };
-            return new PreparedBackup(unknown, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.UnknownDevice, "the device is not known"));
-        }
-
-        if (!item.Force && item.Run is not null)
-        {
-            if (BackupPolicy.ShouldSkip(device.LastBackup, item.Run.Started, _options.BackupMinHours))
+            Task changed;
+            lock (_gate)
             {
-                return new PreparedBackup(device, _time.GetTimestamp(), now, null, null, Skipped: true);
+                if (_draining)
+                {
+                    return null;
+                }
+
+                if (_queue.Take() is { } next)
+                {
+                    return next;
+                }
+
+                if (_queueChanged.Task.IsCompleted)
+                {
+                    _queueChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                changed = _queueChanged.Task;
             }
 
-            if (device.Online == false)
-            {
-                // Its MQTT LWT says Offline: waiting out a timeout would only slow the run down. A single press still tries.
-                return new PreparedBackup(device, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.Offline, "the device is offline (its MQTT LWT says Offline)"));
-            }
-        }
-
-        try
-        {
-            return await _backups.DownloadAsync(device, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            BackupLog.Unexpected(_logger, ex, device.Name);
-            return new PreparedBackup(device, _time.GetTimestamp(), now, null, new BackupFailure(BackupFailureKind.Unreachable, $"unexpected error: {ex.Message}"));
+            await changed.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, CancellationToken cancellationToken)
+    private async Task<PreparedBackup?> PrepareAsync(QueuedBackup item, CancellationToken cancellationToken)
     {
         try
         {
-            return await _backups.CompleteAsync(prepared, cancellationToken);
+            return await _backup.PrepareAsync(item, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            BackupLog.Unexpected(_logger, ex, prepared.Device.Name);
-            return BackupOutcome.Failed(prepared.Device, new BackupFailure(BackupFailureKind.WriteFailed, $"unexpected error: {ex.Message}"));
+            // Stopping, and the device took longer than the stop allows: nothing was written.
+            BackupLog.StoppedMidDownload(_logger, item.Mac.ToString());
+            return null;
         }
     }
 
-    private void Complete(QueuedBackup item, BackupOutcome outcome)
+    private void Done(QueuedBackup item, BackupOutcome? outcome)
     {
-        if (outcome.Kind != BackupOutcomeKind.Skipped)
+        lock (_gate)
         {
-            BackupCompleted?.Invoke(this, outcome);
-        }
+            _queue.Finished(item);
+            if (outcome is null)
+            {
+                return;
+            }
 
-        if (item.Run is not { } run)
-        {
-            return;
-        }
+            if (outcome.Kind != BackupOutcomeKind.Skipped)
+            {
+                BackupCompleted?.Invoke(this, outcome);
+            }
 
-        run.Count(outcome.Kind);
-        if (!run.IsComplete)
-        {
-            SetStatus(Status with { Running = true, Progress = run.Progress });
+            if (item.Run is not { } run)
+            {
+                return;
+            }
+
+            run.Count(outcome.Kind);
+            if (!run.IsComplete)
+            {
+                SetStatus(Status with { Running = true, Progress = run.Progress });
+            }
+
+            FinishRunIfComplete();
         }
     }
 
-    private async Task FinishRunIfCompleteAsync()
+    private void FinishRunIfComplete()
     {
         if (_run is not { IsComplete: true } run)
         {
@@ -323,19 +261,24 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
 
         _run = null;
         var finished = _time.GetUtcNow();
+        var trigger = run.Trigger.ToString().ToLowerInvariant();
         var status = new HubStatus(false, 100, finished, run.BackedUp, run.Skipped, run.Failed);
-        BackupLog.AllOperation(_logger, run.Trigger.ToString().ToLowerInvariant(), run.BackedUp, run.Skipped, run.Failed, (long)_time.GetElapsedTime(run.StartTimestamp).TotalMilliseconds);
+        BackupLog.AllOperation(_logger, trigger, run.BackedUp, run.Skipped, run.Failed, (long)_time.GetElapsedTime(run.StartTimestamp).TotalMilliseconds);
         SetStatus(status);
         RunFinished?.Invoke(this, status);
-        _memory.AfterBurst();
+        _ = RecordRunAsync(new RunRecord(trigger, run.Started, finished, run.BackedUp, run.Skipped, run.Failed));
+    }
+
+    private async Task RecordRunAsync(RunRecord record)
+    {
         try
         {
-            await _runs.InsertAsync(new RunRecord(run.Trigger.ToString().ToLowerInvariant(), run.Started, finished, run.BackedUp, run.Skipped, run.Failed), CancellationToken.None);
+            await _runs.InsertAsync(record, CancellationToken.None);
         }
         catch (SqliteException ex)
         {
             // Only the hub's "last run" after a restart depends on it; the backups themselves are recorded.
-            BackupLog.RunRecordFailed(_logger, run.Trigger.ToString().ToLowerInvariant(), ex.Message);
+            BackupLog.RunRecordFailed(_logger, record.Trigger, ex.Message);
         }
     }
 

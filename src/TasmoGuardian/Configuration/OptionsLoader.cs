@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using TasmoGuardian.Devices;
 using TasmoGuardian.Mqtt;
 using TasmoGuardian.Scheduling;
 
@@ -243,9 +244,9 @@ internal static class OptionsLoader
 
             foreach (var property in item.EnumerateObject())
             {
-                if (property.Name is not ("host" or "type" or "name" or "password"))
+                if (property.Name is not ("host" or "type" or "name" or "username" or "password"))
                 {
-                    throw Invalid($"{key}.{property.Name}", "is not known; an entry has host, type, name and password");
+                    throw Invalid($"{key}.{property.Name}", "is not known; an entry has host, type, name, username and password");
                 }
             }
 
@@ -260,15 +261,16 @@ internal static class OptionsLoader
                 throw Invalid($"{key}.host", $"'{host}' is listed twice");
             }
 
-            var typeText = OptionalString(item, "type") ?? throw Invalid($"{key}.type", "is missing (tasmota or wled)");
-            var type = typeText.ToLowerInvariant() switch
+            var types = string.Join(", ", DeviceOption.Types.Keys);
+            var typeText = OptionalString(item, "type") ?? throw Invalid($"{key}.type", $"is missing ({types})");
+            if (!DeviceOption.Types.TryGetValue(typeText, out var type))
             {
-                "tasmota" => DeviceType.Tasmota,
-                "wled" => DeviceType.Wled,
-                _ => throw Invalid($"{key}.type", $"'{typeText}' is not one of tasmota, wled"),
-            };
+                throw Invalid($"{key}.type", $"'{typeText}' is not one of {types}");
+            }
+
             var name = OptionalString(item, "name")?.Trim();
-            list.Add(new DeviceOption(host, type, string.IsNullOrEmpty(name) ? null : name, OptionalString(item, "password")));
+            var username = OptionalString(item, "username")?.Trim();
+            list.Add(new DeviceOption(host, type, string.IsNullOrEmpty(name) ? null : name, OptionalString(item, "password"), string.IsNullOrEmpty(username) ? null : username));
             index++;
         }
 

@@ -1,6 +1,3 @@
-using TasmoGuardian.Configuration;
-using TasmoGuardian.Devices.Tasmota;
-
 namespace TasmoGuardian.Devices;
 
 /// <summary>One device as the program knows it: identity, how to reach it, and the state of its backups.</summary>
@@ -27,7 +24,8 @@ internal sealed record Device
 
     public string? Hostname { get; init; }
 
-    public TasmotaTopic? Topic { get; init; }
+    /// <summary>What the device's kind needs to remember about it (Tasmota: its MQTT topic layout), in the kind's own form.</summary>
+    public string? KindData { get; init; }
 
     /// <summary>From the device's LWT; null when unknown. Not stored: the next LWT tells again.</summary>
     public bool? Online { get; init; }

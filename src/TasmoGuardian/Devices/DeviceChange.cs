@@ -24,3 +24,11 @@ internal enum DeviceChange
     /// <summary>The "Include in backup all" switch was turned.</summary>
     Include = 32,
 }
+
+/// <summary>A device as it is after a change, and what changed.</summary>
+internal sealed class DeviceChangedEventArgs(Device device, DeviceChange change) : EventArgs
+{
+    public Device Device { get; } = device;
+
+    public DeviceChange Change { get; } = change;
+}

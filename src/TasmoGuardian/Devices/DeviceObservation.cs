@@ -1,6 +1,3 @@
-using TasmoGuardian.Configuration;
-using TasmoGuardian.Devices.Tasmota;
-
 namespace TasmoGuardian.Devices;
 
 /// <summary>What one source (a discovery message, a status reply, telemetry, an HTTP answer) says about a device.</summary>
@@ -18,7 +15,8 @@ internal sealed record DeviceObservation(Mac Mac, DeviceType Type)
 
     public string? Hostname { get; init; }
 
-    public TasmotaTopic? Topic { get; init; }
+    /// <summary>The kind's own data about the device, replacing what was known when not null.</summary>
+    public string? KindData { get; init; }
 
     public bool? Online { get; init; }
 

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TasmoGuardian.Configuration;
-using TasmoGuardian.Devices.Tasmota;
-using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Devices;
 
@@ -14,15 +11,14 @@ namespace TasmoGuardian.Devices;
 /// </summary>
 internal sealed class DeviceRegistry
 {
-    private readonly DeviceStore _store;
+    private readonly IDeviceStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceRegistry> _logger;
     private readonly Lock _read = new();
     private readonly Dictionary<Mac, Device> _devices = [];
-    private readonly Dictionary<string, Mac> _topicBases = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changes = new(1, 1);
 
-    public DeviceRegistry(DeviceStore store, TimeProvider time, ILogger<DeviceRegistry> logger)
+    public DeviceRegistry(IDeviceStore store, TimeProvider time, ILogger<DeviceRegistry> logger)
     {
         _store = store;
         _time = time;
@@ -43,9 +39,9 @@ internal sealed class DeviceRegistry
     }
 
     /// <summary>Loads the stored devices. A name or host that came from a <c>devices</c> entry no longer in the options stops winning.</summary>
-    public async Task LoadAsync(IReadOnlyList<DeviceOption> configured, CancellationToken cancellationToken)
+    public async Task LoadAsync(IEnumerable<string> configuredHosts, CancellationToken cancellationToken)
     {
-        var hosts = configured.Select(d => d.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var hosts = configuredHosts.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var stored in await _store.LoadAllAsync(cancellationToken))
         {
             var device = stored;
@@ -59,7 +55,7 @@ internal sealed class DeviceRegistry
                 await _store.UpdateAsync(device, cancellationToken);
             }
 
-            Put(null, device);
+            Put(device);
         }
 
         DeviceLog.Loaded(_logger, Count);
@@ -87,15 +83,6 @@ internal sealed class DeviceRegistry
         lock (_read)
         {
             return [.. _devices.Values.Where(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))];
-        }
-    }
-
-    /// <summary>Which device publishes under a base topic such as "stat/kitchen/".</summary>
-    public Mac? FindByTopicBase(string topicBase)
-    {
-        lock (_read)
-        {
-            return _topicBases.TryGetValue(topicBase, out var mac) ? mac : null;
         }
     }
 
@@ -148,7 +135,7 @@ internal sealed class DeviceRegistry
                 }
             }
 
-            Put(existing, result);
+            Put(result);
         }
         finally
         {
@@ -221,7 +208,7 @@ internal sealed class DeviceRegistry
         Version = observation.Version,
         Model = observation.Model,
         Hostname = observation.Hostname,
-        Topic = observation.Topic,
+        KindData = observation.KindData,
         Online = observation.Online,
         FirstSeen = now,
     };
@@ -241,18 +228,14 @@ internal sealed class DeviceRegistry
             Version = o.Version ?? existing.Version,
             Model = o.Model ?? existing.Model,
             Hostname = o.Hostname ?? existing.Hostname,
-            Topic = o.Topic ?? existing.Topic,
+            KindData = o.KindData ?? existing.KindData,
             Online = o.Online ?? existing.Online,
         };
     }
 
     private static bool SameIdentity(Device a, Device b) =>
         a.Name == b.Name && a.Type == b.Type && a.Ip == b.Ip && a.ConfiguredHost == b.ConfiguredHost && a.Version == b.Version
-        && a.Model == b.Model && a.Hostname == b.Hostname && a.Topic == b.Topic;
-
-    private static IEnumerable<string> TopicBases(Device device) => device.Topic is { } topic
-        ? [TasmotaTopics.StatBase(topic, device.Hostname, device.Mac), TasmotaTopics.TelemetryBase(topic, device.Hostname, device.Mac)]
-        : [];
+        && a.Model == b.Model && a.Hostname == b.Hostname && a.KindData == b.KindData;
 
     /// <summary>
     /// The one path for changing a known device: under the lock, <paramref name="change"/> is applied to the current
@@ -281,7 +264,7 @@ internal sealed class DeviceRegistry
                 await persist(current, result, cancellationToken);
             }
 
-            Put(current, result);
+            Put(result);
         }
         finally
         {
@@ -293,26 +276,11 @@ internal sealed class DeviceRegistry
 
     private Task UpdateStoredAsync(Device previous, Device next, CancellationToken cancellationToken) => _store.UpdateAsync(next, cancellationToken);
 
-    private void Put(Device? previous, Device current)
+    private void Put(Device current)
     {
         lock (_read)
         {
             _devices[current.Mac] = current;
-            if (previous is not null)
-            {
-                foreach (var old in TopicBases(previous))
-                {
-                    if (_topicBases.TryGetValue(old, out var owner) && owner == previous.Mac)
-                    {
-                        _topicBases.Remove(old);
-                    }
-                }
-            }
-
-            foreach (var topicBase in TopicBases(current))
-            {
-                _topicBases[topicBase] = current.Mac;
-            }
         }
     }
 

@@ -168,15 +168,6 @@ internal sealed class CommandListener : IHostedService
         return false;
     }
 
-    private void Ignore(string topic, string problem)
-    {
-        if (_reported.First($"{topic}\n{problem}"))
-        {
-            HomeAssistantLog.CommandIgnored(_logger, topic, problem);
-        }
-        else
-        {
-            HomeAssistantLog.CommandIgnoredAgain(_logger, topic, problem);
-        }
-    }
+    private void Ignore(string topic, string problem) =>
+        _reported.Report($"{topic}\n{problem}", () => HomeAssistantLog.CommandIgnored(_logger, topic, problem), () => HomeAssistantLog.CommandIgnoredAgain(_logger, topic, problem));
 }

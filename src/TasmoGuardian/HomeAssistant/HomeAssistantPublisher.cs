@@ -6,8 +6,6 @@ using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Hosting;
-using TasmoGuardian.Json;
 using TasmoGuardian.Mqtt;
 
 namespace TasmoGuardian.HomeAssistant;
@@ -37,7 +35,6 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HomeAssistantPublisher> _logger;
-    private readonly MemoryTrim _memory;
     private readonly ITimer _staleTimer;
     private CancellationToken _stopping;
 
@@ -49,10 +46,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         PublisherSettings settings,
         GuardianOptions options,
         TimeProvider time,
-        ILogger<HomeAssistantPublisher> logger,
-        MemoryTrim memory)
+        ILogger<HomeAssistantPublisher> logger)
     {
-        _memory = memory;
         _mqtt = mqtt;
         _registry = registry;
         _worker = worker;
@@ -63,6 +58,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         _logger = logger;
         _staleTimer = time.CreateTimer(_ => Post(new PublisherWork.TimePassed()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>After every configuration and state has been sent (start-up, reconnection, Home Assistant's birth).</summary>
+    public event EventHandler? PublishedAll;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -132,7 +130,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     }
 
     private static PublisherWork Event(BackupEventPayload payload) =>
-        new PublisherWork.Event(JsonSerializer.SerializeToUtf8Bytes(payload, GuardianJson.Context.BackupEventPayload));
+        new PublisherWork.Event(JsonSerializer.SerializeToUtf8Bytes(payload, HomeAssistantJsonContext.Relaxed.BackupEventPayload));
 
     private void Post(PublisherWork work) => _inbox.Writer.TryWrite(work);
 
@@ -201,7 +199,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
 
         var devices = _registry.Snapshot();
-        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), GuardianJson.Context.DiscoveryPayload, force: true, pending);
+        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force: true, pending);
         foreach (var device in devices)
         {
             PublishDevice(device, now, force: true, configs: true, states: false, pending);
@@ -215,14 +213,14 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
 
         HomeAssistantLog.PublishedAll(_logger, devices.Count(d => !d.HiddenInHomeAssistant), reason);
-        _memory.AfterBurst();
+        PublishedAll?.Invoke(this, EventArgs.Empty);
     }
 
     private void PublishHub(DateTimeOffset now, bool force, List<Task> pending)
     {
         var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays);
-        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Devices.Count > 0), GuardianJson.Context.HubStatePayload, force, pending);
-        Publish(_topics.HubAttributes, problems, GuardianJson.Context.HubAttributesPayload, force, pending);
+        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Devices.Count > 0), HomeAssistantJsonContext.Relaxed.HubStatePayload, force, pending);
+        Publish(_topics.HubAttributes, problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload, force, pending);
     }
 
     private void PublishDevice(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<Task> pending)
@@ -239,13 +237,13 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
         if (configs)
         {
-            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version), GuardianJson.Context.DiscoveryPayload, force, pending);
+            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force, pending);
         }
 
         if (states)
         {
-            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays), GuardianJson.Context.DeviceStatePayload, force, pending);
-            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device, now, _options.StaleDays), GuardianJson.Context.DeviceAttributesPayload, force, pending);
+            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays), HomeAssistantJsonContext.Relaxed.DeviceStatePayload, force, pending);
+            Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device, now, _options.StaleDays), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload, force, pending);
         }
     }
 

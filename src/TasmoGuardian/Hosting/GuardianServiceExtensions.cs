@@ -4,25 +4,28 @@ using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Devices.Tasmota;
 using TasmoGuardian.HomeAssistant;
+using TasmoGuardian.Kinds;
+using TasmoGuardian.Kinds.Tasmota;
+using TasmoGuardian.Kinds.Wled;
 using TasmoGuardian.Mqtt;
-using TasmoGuardian.Scheduling;
+using TasmoGuardian.Net;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Hosting;
 
 /// <summary>
 /// One registration per stage of the flow. Hosted services start in the order added and stop in reverse: storage
-/// first, listeners before the connection (so its first CONNECT restores every subscription), timers last.
+/// first, listeners before the connection (so its first CONNECT restores every subscription), timers last. A graceful
+/// stop drains the worker first (StoppingAsync) and disconnects last (StoppedAsync), whatever the order.
 /// </summary>
 internal static class GuardianServiceExtensions
 {
     public static IHostApplicationBuilder AddGuardianStorage(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<MemoryTrim>();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<DeviceStore>();
+        builder.Services.AddSingleton<IDeviceStore>(sp => sp.GetRequiredService<DeviceStore>());
         builder.Services.AddSingleton<BackupStore>();
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<BackupReconciler>();
@@ -33,12 +36,28 @@ internal static class GuardianServiceExtensions
     public static IHostApplicationBuilder AddGuardianDevices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DeviceRegistry>();
-        builder.Services.AddSingleton<DeviceCredentials>();
         builder.Services.AddSingleton<InventoryRefresh>();
-        builder.Services.AddSingleton(_ => DeviceHttp.CreateClient());
+
         // Network deadlines run on real time, whatever clock the program is given: a test's manual clock moves the
         // calendar (schedule, skip rule, file names) across days without timing out every request in flight.
+        builder.Services.AddSingleton(_ => DeviceHttp.CreateClient());
         builder.Services.AddSingleton(sp => new DeviceHttp(sp.GetRequiredService<HttpClient>(), TimeProvider.System));
+        return builder;
+    }
+
+    /// <summary>Every kind of device, each in its own folder; a new kind adds its lines here and nowhere else.</summary>
+    public static IHostApplicationBuilder AddGuardianKinds(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IDeviceKind, TasmotaKind>();
+        builder.Services.AddSingleton<TasmotaInventory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TasmotaInventory>());
+
+        builder.Services.AddSingleton<IDeviceKind, WledKind>();
+
+        builder.Services.AddSingleton<KindCatalog>();
+        builder.Services.AddSingleton<DeviceCredentials>();
+        builder.Services.AddSingleton<DeviceIdentifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceIdentifier>());
         return builder;
     }
 
@@ -46,11 +65,10 @@ internal static class GuardianServiceExtensions
     {
         builder.Services.AddSingleton<IBackupFileSystem, PhysicalBackupFileSystem>();
         builder.Services.AddSingleton<BackupFiles>();
-        builder.Services.AddSingleton<TasmotaDownloader>();
-        builder.Services.AddSingleton<WledDownloader>();
-        builder.Services.AddSingleton<BackupService>();
+        builder.Services.AddSingleton<DeviceBackup>();
         builder.Services.AddSingleton<BackupWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BackupWorker>());
+        builder.Services.AddHostedService<ScheduledBackupService>();
         return builder;
     }
 
@@ -61,8 +79,6 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<HomeAssistantPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HomeAssistantPublisher>());
         builder.Services.AddHostedService<CommandListener>();
-        builder.Services.AddSingleton<TasmotaInventory>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TasmotaInventory>());
         return builder;
     }
 
@@ -76,11 +92,9 @@ internal static class GuardianServiceExtensions
         return builder;
     }
 
-    public static IHostApplicationBuilder AddGuardianBackground(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGuardianHousekeeping(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ConfiguredDeviceIdentifier>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfiguredDeviceIdentifier>());
-        builder.Services.AddHostedService<ScheduledBackupService>();
+        builder.Services.AddHostedService<MemoryTrim>();
         builder.Services.AddSingleton(new HealthFileSettings(Environment.GetEnvironmentVariable(HealthFileService.Variable)));
         builder.Services.AddHostedService<HealthFileService>();
         return builder;

@@ -41,7 +41,7 @@ internal sealed class StorageInitializer : IHostedService
         HostLog.DatabaseReady(_logger, _database.FilePath, to, from);
         HostLog.BackupDirectory(_logger, _files.Root);
         await _reconciler.RunAsync(cancellationToken);
-        await _registry.LoadAsync(_options.Devices, cancellationToken);
+        await _registry.LoadAsync(_options.Devices.Select(d => d.Host), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,25 +1,23 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Devices.Tasmota;
 
 namespace TasmoGuardian.Storage;
 
-/// <summary>The <c>devices</c> table.</summary>
-internal sealed class DeviceStore
+/// <summary>The <c>devices</c> table. A device's kind data is stored as its kind wrote it; this class never reads it.</summary>
+internal sealed class DeviceStore : IDeviceStore
 {
     private const string Columns =
         "id, mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname, " +
-        "mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen";
+        "kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen";
 
     private const string SelectAll = $"SELECT {Columns} FROM devices ORDER BY id;";
 
     private const string Insert = """
         INSERT INTO devices (mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname,
-                             mqtt_topic, full_topic, prefixes, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen)
+                             kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen)
         VALUES ($mac, $name, $ip, $type, $version, $lastbackup, $noofbackups, $name_source, $configured_host, $model, $hostname,
-                $mqtt_topic, $full_topic, $prefixes, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size, $include, $first_seen)
+                $kind_data, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size, $include, $first_seen)
         RETURNING id;
         """;
 
@@ -27,8 +25,8 @@ internal sealed class DeviceStore
     // discovery message arriving during a backup can never put back an older result.
     private const string Update = """
         UPDATE devices SET name = $name, ip = $ip, type = $type, version = $version, name_source = $name_source,
-               configured_host = $configured_host, model = $model, hostname = $hostname, mqtt_topic = $mqtt_topic,
-               full_topic = $full_topic, prefixes = $prefixes, ha_hidden = $ha_hidden
+               configured_host = $configured_host, model = $model, hostname = $hostname, kind_data = $kind_data,
+               ha_hidden = $ha_hidden
         WHERE id = $id;
         """;
 
@@ -123,11 +121,11 @@ internal sealed class DeviceStore
         command.Parameters.AddWithValue("$configured_host", (object?)device.ConfiguredHost ?? DBNull.Value);
         command.Parameters.AddWithValue("$model", (object?)device.Model ?? DBNull.Value);
         command.Parameters.AddWithValue("$hostname", (object?)device.Hostname ?? DBNull.Value);
-        command.Parameters.AddWithValue("$mqtt_topic", (object?)device.Topic?.Topic ?? DBNull.Value);
-        command.Parameters.AddWithValue("$full_topic", (object?)device.Topic?.FullTopic ?? DBNull.Value);
-        command.Parameters.AddWithValue("$prefixes", device.Topic is { } t ? $"{t.CommandPrefix}\n{t.StatPrefix}\n{t.TelemetryPrefix}" : DBNull.Value);
+        command.Parameters.AddWithValue("$kind_data", (object?)device.KindData ?? DBNull.Value);
         command.Parameters.AddWithValue("$ha_hidden", device.HiddenInHomeAssistant ? 1 : 0);
     }
+
+    private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     private static Device? Read(SqliteDataReader r)
     {
@@ -137,37 +135,28 @@ internal sealed class DeviceStore
             return null;
         }
 
-        TasmotaTopic? topic = null;
-        if (!r.IsDBNull(12) && !r.IsDBNull(13))
-        {
-            var prefixes = r.IsDBNull(14) ? null : r.GetString(14).Split('\n');
-            topic = prefixes is { Length: 3 }
-                ? new TasmotaTopic(r.GetString(12), r.GetString(13), prefixes[0], prefixes[1], prefixes[2])
-                : new TasmotaTopic(r.GetString(12), r.GetString(13));
-        }
-
         return new Device
         {
             Id = r.GetInt64(0),
             Mac = mac,
             Name = r.GetString(2),
-            Ip = r.IsDBNull(3) ? null : r.GetString(3),
+            Ip = Text(r, 3),
             Type = (DeviceType)r.GetInt32(4),
-            Version = r.IsDBNull(5) ? null : r.GetString(5),
+            Version = Text(r, 5),
             LastBackup = SqlTime.Read(r.GetValue(6)),
             NoOfBackups = r.GetInt32(7),
             NameSource = (NameSource)r.GetInt32(8),
-            ConfiguredHost = r.IsDBNull(9) ? null : r.GetString(9),
-            Model = r.IsDBNull(10) ? null : r.GetString(10),
-            Hostname = r.IsDBNull(11) ? null : r.GetString(11),
-            Topic = topic,
-            HiddenInHomeAssistant = r.GetInt32(15) != 0,
-            LastResult = (BackupResultState)r.GetInt32(16),
-            LastReason = r.IsDBNull(17) ? null : r.GetString(17),
-            LastAttempt = SqlTime.Read(r.GetValue(18)),
-            LastBackupSize = r.IsDBNull(19) ? null : r.GetInt64(19),
-            Include = r.GetInt32(20) != 0,
-            FirstSeen = SqlTime.Read(r.GetValue(21)),
+            ConfiguredHost = Text(r, 9),
+            Model = Text(r, 10),
+            Hostname = Text(r, 11),
+            KindData = Text(r, 12),
+            HiddenInHomeAssistant = r.GetInt32(13) != 0,
+            LastResult = (BackupResultState)r.GetInt32(14),
+            LastReason = Text(r, 15),
+            LastAttempt = SqlTime.Read(r.GetValue(16)),
+            LastBackupSize = r.IsDBNull(17) ? null : r.GetInt64(17),
+            Include = r.GetInt32(18) != 0,
+            FirstSeen = SqlTime.Read(r.GetValue(19)),
         };
     }
 }

@@ -68,6 +68,18 @@ internal static class Migrations
             (SELECT MIN(created) FROM backups b WHERE b.device_id = devices.id),
             strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
         """,
+
+        // 4 (0.2.0): each kind keeps what it needs about a device in its own form; the table no longer knows Tasmota's
+        // topic layout. Tasmota's becomes "topic, FullTopic, the three prefixes", one per line (TasmotaTopic.Encode).
+        """
+        ALTER TABLE devices ADD COLUMN kind_data TEXT;
+        UPDATE devices SET kind_data = mqtt_topic || char(10) || full_topic || char(10)
+            || COALESCE(prefixes, 'cmnd' || char(10) || 'stat' || char(10) || 'tele')
+        WHERE mqtt_topic IS NOT NULL AND full_topic IS NOT NULL;
+        ALTER TABLE devices DROP COLUMN mqtt_topic;
+        ALTER TABLE devices DROP COLUMN full_topic;
+        ALTER TABLE devices DROP COLUMN prefixes;
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

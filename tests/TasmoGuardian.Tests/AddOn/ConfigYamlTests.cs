@@ -207,12 +207,12 @@ public sealed partial class ConfigYamlTests
         var supervisor = int.Parse(Scalar(Config, "timeout"), System.Globalization.CultureInfo.InvariantCulture);
         var s6 = int.Parse(Regex.Match(Read("Dockerfile"), @"S6_SERVICES_GRACETIME=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal(Hosting.StopBudget.SupervisorSeconds, supervisor);
-        Assert.Equal(Hosting.StopBudget.S6ServicesGraceMilliseconds, s6);
+        Assert.Equal(StopBudget.SupervisorSeconds, supervisor);
+        Assert.Equal(StopBudget.S6ServicesGraceMilliseconds, s6);
         Assert.InRange(supervisor, 10, 300);
         Assert.True(TimeSpan.FromSeconds(supervisor) > TimeSpan.FromMilliseconds(s6) + TimeSpan.FromSeconds(3), "the Supervisor must outwait s6 and its kill grace");
-        Assert.True(TimeSpan.FromMilliseconds(s6) > Hosting.StopBudget.Host, "s6 must outwait the program");
-        Assert.True(Hosting.StopBudget.Host > Hosting.StopBudget.BackupInFlight + TimeSpan.FromSeconds(8), "the program must finish the backup and still publish and disconnect");
+        Assert.True(TimeSpan.FromMilliseconds(s6) > StopBudget.Host, "s6 must outwait the program");
+        Assert.True(StopBudget.Host > StopBudget.BackupInFlight + TimeSpan.FromSeconds(8), "the program must finish the backup and still publish and disconnect");
     }
 
     [Fact]

@@ -48,9 +48,9 @@ public sealed class BackupFilesTests : IDisposable
         var services = new Services(_folder, fileSystem: new FailingFileSystem(writeBytes: 1000));
         var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
 
-        var ex = await Assert.ThrowsAsync<BackupException>(() => services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(), "dmp", "1", When, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<DeviceException>(() => services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(), "dmp", "1", When, CancellationToken.None));
 
-        Assert.Equal(BackupFailureKind.WriteFailed, ex.Failure.Kind);
+        Assert.Equal(FailureKind.WriteFailed, ex.Failure.Kind);
         Assert.Contains("No space left on device", ex.Failure.Reason, StringComparison.Ordinal);
         Assert.Empty(_folder.BackupFiles());
     }

@@ -53,4 +53,19 @@ public sealed class BackupPolicyTests
         Assert.Equal(TimeSpan.FromHours(23), sunday - saturday);
         Assert.False(BackupPolicy.ShouldSkip(saturday.AddSeconds(5), sunday, 24));
     }
+
+    [Theory]
+    [InlineData(false, true, 1.0, null, "Skip")]
+    [InlineData(true, true, 1.0, null, "BackUp")]
+    [InlineData(false, false, 1.0, null, "BackUp")]
+    [InlineData(false, true, 30.0, false, "Offline")]
+    [InlineData(false, true, 30.0, true, "BackUp")]
+    [InlineData(false, true, 30.0, null, "BackUp")]
+    [InlineData(true, true, 30.0, false, "BackUp")]
+    public void Decide_SkipsAndFailsOfflineDevices_OnlyInABackupAll(bool force, bool inRun, double hoursAgo, bool? online, string expected)
+    {
+        var device = new TasmoGuardian.Devices.Device { Mac = TasmoGuardian.Devices.Mac.Parse("A1B2C3D4E5F6"), Name = "Plug", LastBackup = RunStarted.AddHours(-hoursAgo), Online = online };
+        var item = new QueuedBackup(device.Mac) { Force = force, Run = inRun ? new BackupRun(BackupTrigger.Schedule, 1, RunStarted, 0) : null };
+        Assert.Equal(expected, BackupPolicy.Decide(item, device, 24).ToString());
+    }
 }

@@ -1,3 +1,4 @@
+using TasmoGuardian.Devices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
@@ -36,7 +37,7 @@ public sealed class OptionsLoaderTests
             {"mqtt_host":"core-mosquitto","mqtt_port":8883,"mqtt_username":"u","mqtt_password":"p","mqtt_tls":true,
              "discovery_prefix":"ha","base_topic":"tg","tasmota_discovery":false,"backup_dir":"/backup/x","backup_min_hours":0,
              "schedule":"@weekly","keep_backups":10,"tasmota_username":"root","tasmota_password":"pw","request_timeout_seconds":5,
-             "devices":[{"host":"192.168.1.7","type":"tasmota","name":"Heater","password":"own"},{"host":"wled.local:8080","type":"WLED"}],
+             "devices":[{"host":"192.168.1.7","type":"tasmota","name":"Heater","password":"own"},{"host":"wled.local:8080","type":"WLED"},{"host":"10.0.0.9","type":"tasmota","username":" user "}],
              "log_level":"debug"}
             """);
 
@@ -46,6 +47,7 @@ public sealed class OptionsLoaderTests
         Assert.Equal((10, "root", "pw", 5), (options.KeepBackups, options.TasmotaUsername, options.TasmotaPassword, options.RequestTimeoutSeconds));
         Assert.Equal(new DeviceOption("192.168.1.7", DeviceType.Tasmota, "Heater", "own"), options.Devices[0]);
         Assert.Equal(new DeviceOption("wled.local:8080", DeviceType.Wled, null, null), options.Devices[1]);
+        Assert.Equal(new DeviceOption("10.0.0.9", DeviceType.Tasmota, null, null, "user"), options.Devices[2]);
         Assert.Equal(LogLevel.Debug, options.LogLevel);
     }
 
@@ -89,12 +91,12 @@ public sealed class OptionsLoaderTests
     // Devices.
     [InlineData("""{"devices":[{"host":"10.0.0.5","type":"esphome"}]}""", "Invalid option 'devices[0].type': 'esphome' is not one of tasmota, wled.")]
     [InlineData("""{"devices":[{"type":"tasmota"}]}""", "Invalid option 'devices[0].host': is missing.")]
-    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota or wled).")]
+    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota, wled).")]
     [InlineData("""{"devices":[{"host":"http://10.0.0.5/","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'http://10.0.0.5/' is not a host: give only the IP or name, without http:// or a path.")]
     [InlineData("""{"devices":[{"host":"10.0.0.5:99999","type":"tasmota"}]}""", "Invalid option 'devices[0].host': '99999' is not a port between 1 and 65535.")]
     [InlineData("""{"devices":[{"host":"bad host","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'bad host' is not an IP address or host name.")]
     [InlineData("""{"devices":[{"host":"a","type":"wled"},{"host":"A","type":"wled"}]}""", "Invalid option 'devices[1].host': 'A' is listed twice.")]
-    [InlineData("""{"devices":[{"host":"a","type":"wled","pin":"1234"}]}""", "Invalid option 'devices[0].pin': is not known; an entry has host, type, name and password.")]
+    [InlineData("""{"devices":[{"host":"a","type":"wled","pin":"1234"}]}""", "Invalid option 'devices[0].pin': is not known; an entry has host, type, name, username and password.")]
     [InlineData("""{"devices":["10.0.0.5"]}""", "Invalid option 'devices[0]': expected an entry with host and type, not the text \"10.0.0.5\".")]
     // Not an options file.
     [InlineData("""[1,2]""", "The options file test must hold a JSON object, not a list.")]

@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Devices.Tasmota;
+using TasmoGuardian.Kinds.Tasmota;
 using TasmoGuardian.HomeAssistant;
-using TasmoGuardian.Json;
 
 namespace TasmoGuardian.Tests.HomeAssistant;
 
@@ -36,7 +35,7 @@ public sealed class DiscoveryPayloadsTests
         Ip = "192.168.1.50",
         Version = "13.1.0",
         Model = "Sonoff Basic",
-        Topic = new TasmotaTopic("kitchen", TasmotaTopic.DefaultFullTopic),
+        KindData = new TasmotaTopic("kitchen", TasmotaTopic.DefaultFullTopic).Encode(),
     };
 
     private static readonly Device Wled = new() { Id = 2, Mac = Mac.Parse("C8C9A3000001"), Name = "Desk", Type = DeviceType.Wled };
@@ -197,9 +196,9 @@ public sealed class DiscoveryPayloadsTests
     [Fact]
     public void States_ShowNotYetValues_BeforeAnyBackup()
     {
-        var hub = JsonSerializer.Serialize(DiscoveryPayloads.HubState(HubStatus.Never, 3, problem: false), GuardianJson.Context.HubStatePayload);
-        var device = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(Tasmota, Now, 7), GuardianJson.Context.DeviceStatePayload);
-        var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota, Now, 7), GuardianJson.Context.DeviceAttributesPayload);
+        var hub = JsonSerializer.Serialize(DiscoveryPayloads.HubState(HubStatus.Never, 3, problem: false), HomeAssistantJsonContext.Relaxed.HubStatePayload);
+        var device = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(Tasmota, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceStatePayload);
+        var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload);
 
         Assert.Equal("""{"running":false,"progress":0,"last_run":null,"backed_up":0,"skipped":0,"failed":0,"devices":3,"problem":false}""", hub);
         Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null,"include":true,"problem":false}""", device);
@@ -219,8 +218,8 @@ public sealed class DiscoveryPayloadsTests
             Include = false,
         };
 
-        var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed, Now, 7), GuardianJson.Context.DeviceStatePayload);
-        var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed, Now, 7), GuardianJson.Context.DeviceAttributesPayload))!;
+        var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceStatePayload);
+        var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload))!;
 
         Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096,"include":false,"problem":true}""", state);
         Assert.Equal("wrong password (HTTP 401)", (string?)attributes["reason"]);
@@ -242,14 +241,14 @@ public sealed class DiscoveryPayloadsTests
         var problems = DiscoveryPayloads.HubAttributes(devices, Now, 7);
 
         Assert.Equal(["alpha", "Zeta"], problems.Devices);
-        Assert.Equal("""{"devices":["alpha","Zeta"]}""", JsonSerializer.Serialize(problems, GuardianJson.Context.HubAttributesPayload));
+        Assert.Equal("""{"devices":["alpha","Zeta"]}""", JsonSerializer.Serialize(problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload));
     }
 
     [Fact]
     public void Events_HaveATypeFromTheList_AndOnlyTheirKeys()
     {
         var ok = new BackupOutcome(Tasmota, BackupOutcomeKind.Succeeded, null, new SavedBackup("Kitchen plug/x.dmp", 4096, "ab"));
-        var failed = BackupOutcome.Failed(Tasmota, new BackupFailure(BackupFailureKind.Timeout, "no complete answer within 30 s"));
+        var failed = BackupOutcome.Failed(Tasmota, new DeviceFailure(FailureKind.Timeout, "no complete answer within 30 s"));
         var finished = new HubStatus(false, 100, DateTimeOffset.UnixEpoch, 3, 1, 2);
 
         Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096}""", Serialize(DiscoveryPayloads.Event(ok)));
@@ -274,7 +273,7 @@ public sealed class DiscoveryPayloadsTests
         Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", Topics.DiscoveryObjectId("homeassistant/device/tasmo_guardian_a1b2c3d4e5f6/config"));
     }
 
-    private static string Serialize(BackupEventPayload payload) => JsonSerializer.Serialize(payload, GuardianJson.Context.BackupEventPayload);
+    private static string Serialize(BackupEventPayload payload) => JsonSerializer.Serialize(payload, HomeAssistantJsonContext.Relaxed.BackupEventPayload);
 
     private static JsonObject Json(string which)
     {
@@ -284,6 +283,6 @@ public sealed class DiscoveryPayloadsTests
             "tasmota" => DiscoveryPayloads.Device(Tasmota, Topics, "0.1.0"),
             _ => DiscoveryPayloads.Device(Wled, Topics, "0.1.0"),
         };
-        return JsonNode.Parse(JsonSerializer.Serialize(payload, GuardianJson.Context.DiscoveryPayload))!.AsObject();
+        return JsonNode.Parse(JsonSerializer.Serialize(payload, HomeAssistantJsonContext.Relaxed.DiscoveryPayload))!.AsObject();
     }
 }

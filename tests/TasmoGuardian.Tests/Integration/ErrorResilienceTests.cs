@@ -1,3 +1,4 @@
+using TasmoGuardian.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Hosting;

@@ -195,8 +195,8 @@ public sealed class InventoryTests : IntegrationContext
             TasmotaDiscovery = false,
             Devices =
             [
-                new(tasmota.Host, TasmoGuardian.Configuration.DeviceType.Tasmota, "Boiler room", "s3cret"),
-                new(wled.Host, TasmoGuardian.Configuration.DeviceType.Wled, null, null),
+                new(tasmota.Host, TasmoGuardian.Devices.DeviceType.Tasmota, "Boiler room", "s3cret"),
+                new(wled.Host, TasmoGuardian.Devices.DeviceType.Wled, null, null),
             ],
         };
 
@@ -220,7 +220,7 @@ public sealed class InventoryTests : IntegrationContext
         var options = GuardianApp.DefaultOptions(Folder) with
         {
             TasmotaDiscovery = false,
-            Devices = [new(absent.Host, TasmoGuardian.Configuration.DeviceType.Tasmota, "Shed", null)],
+            Devices = [new(absent.Host, TasmoGuardian.Devices.DeviceType.Tasmota, "Shed", null)],
         };
         await using var app = await StartAppAsync(options);
         await Eventually.TrueAsync(() => app.LogText().Contains($"Cannot identify the Tasmota device at {absent.Host} yet", StringComparison.Ordinal), Waits.Short, () => app.LogText());

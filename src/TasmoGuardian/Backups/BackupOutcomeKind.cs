@@ -1,8 +1,0 @@
-namespace TasmoGuardian.Backups;
-
-internal enum BackupOutcomeKind
-{
-    Succeeded,
-    Failed,
-    Skipped,
-}

@@ -1,0 +1,206 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Kinds;
+using TasmoGuardian.Storage;
+
+namespace TasmoGuardian.Backups;
+
+/// <summary>
+/// One device's backup, start to end, in the two parts the pipeline runs: <see cref="PrepareAsync"/> decides (the
+/// policy) and downloads through the device's kind; <see cref="CompleteAsync"/> writes the file, records it with the
+/// device's counts in one transaction, and prunes; or records why it failed. Failures are values, not exceptions.
+/// </summary>
+internal sealed class DeviceBackup
+{
+    private readonly DeviceRegistry _registry;
+    private readonly BackupStore _store;
+    private readonly BackupFiles _files;
+    private readonly KindCatalog _kinds;
+    private readonly DeviceCredentials _credentials;
+    private readonly GuardianOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeviceBackup> _logger;
+
+    public DeviceBackup(
+        DeviceRegistry registry,
+        BackupStore store,
+        BackupFiles files,
+        KindCatalog kinds,
+        DeviceCredentials credentials,
+        GuardianOptions options,
+        TimeProvider time,
+        ILogger<DeviceBackup> logger)
+    {
+        _registry = registry;
+        _store = store;
+        _files = files;
+        _kinds = kinds;
+        _credentials = credentials;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The part that talks to the device. Only cancellation escapes; every failure comes back as a value.</summary>
+    public async Task<PreparedBackup> PrepareAsync(QueuedBackup item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var started = _time.GetTimestamp();
+        var attempt = _time.GetUtcNow();
+        if (_registry.Find(item.Mac) is not { } device)
+        {
+            return new PreparedBackup.Failed(new Device { Mac = item.Mac, Name = item.Mac.ToString() }, attempt, started, new(FailureKind.UnknownDevice, "the device is not known"));
+        }
+
+        switch (BackupPolicy.Decide(item, device, _options.BackupMinHours))
+        {
+            case BackupVerdict.Skip:
+                return new PreparedBackup.Skipped(device, attempt, started);
+            case BackupVerdict.Offline:
+                return new PreparedBackup.Failed(device, attempt, started, new(FailureKind.Offline, "the device is offline (its MQTT LWT says Offline)"));
+        }
+
+        if (_credentials.For(device) is not { } access)
+        {
+            return new PreparedBackup.Failed(device, attempt, started, new(FailureKind.NoAddress, "no IP address is known for the device yet"));
+        }
+
+        try
+        {
+            return new PreparedBackup.Downloaded(device, attempt, started, await _kinds.For(device.Type).BackupAsync(device, access, cancellationToken));
+        }
+        catch (DeviceException ex)
+        {
+            return new PreparedBackup.Failed(device, attempt, started, ex.Failure);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            BackupLog.Unexpected(_logger, ex, device.Name);
+            return new PreparedBackup.Failed(device, attempt, started, new(FailureKind.Unreachable, $"unexpected error: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The local part. Not cancellable: once a file is in place its row must follow, or a stop would split them.</summary>
+    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var outcome = prepared switch
+        {
+            PreparedBackup.Downloaded downloaded => await SaveAsync(downloaded),
+            PreparedBackup.Failed failed => await FailAsync(failed.Device, failed.Failure),
+            _ => BackupOutcome.Skipped(prepared.Device),
+        };
+        Log(outcome, prepared.Started);
+        return outcome;
+    }
+
+    private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared)
+    {
+        var device = prepared.Device;
+        var download = prepared.Backup;
+        var version = download.Version ?? device.Version;
+        var downloadedAt = _time.GetTimestamp();
+        SavedBackup saved;
+        BackupSummary summary;
+        try
+        {
+            saved = await _files.SaveAsync(device, download.Content, download.Extension, version, prepared.Attempt, CancellationToken.None);
+        }
+        catch (DeviceException ex)
+        {
+            return await FailAsync(device, ex.Failure);
+        }
+
+        var writtenAt = _time.GetTimestamp();
+        try
+        {
+            summary = await _store.RecordSuccessAsync(new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt), prepared.Attempt, CancellationToken.None);
+        }
+        catch (SqliteException ex)
+        {
+            _files.Delete(saved.RelativePath);
+            return await FailAsync(device, new DeviceFailure(FailureKind.WriteFailed, $"cannot record the backup in the database: {ex.Message}"));
+        }
+
+        var recordedAt = _time.GetTimestamp();
+        await _registry.ApplyBackupSummaryAsync(device.Mac, summary, prepared.Attempt, CancellationToken.None);
+        await PruneAsync(device);
+        BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloadedAt), Ms(downloadedAt, writtenAt), Ms(writtenAt, recordedAt), Ms(recordedAt, _time.GetTimestamp()));
+        return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, saved);
+    }
+
+    private async Task<BackupOutcome> FailAsync(Device device, DeviceFailure failure)
+    {
+        try
+        {
+            await _registry.RecordFailureAsync(device.Mac, failure.Reason, CancellationToken.None);
+        }
+        catch (SqliteException ex)
+        {
+            // Home Assistant shows the failure anyway (the registry keeps it in memory); only a restart forgets it.
+            BackupLog.FailureNotStored(_logger, device.Name, ex.Message);
+        }
+
+        return BackupOutcome.Failed(_registry.Find(device.Mac) ?? device, failure);
+    }
+
+    /// <summary>
+    /// keep_backups: the oldest beyond the limit go. Rows first, in one transaction: if the database refuses, nothing
+    /// is lost and the next backup tries again (the backup just saved stays a success). A crash before the files are
+    /// deleted leaves files without rows, which the start-up check records again.
+    /// </summary>
+    private async Task PruneAsync(Device device)
+    {
+        if (_options.KeepBackups == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var extra = (await _store.ListAsync(device.Id, CancellationToken.None)).Skip(_options.KeepBackups).ToList();
+            if (extra.Count == 0)
+            {
+                return;
+            }
+
+            var summary = await _store.DeleteAsync(device.Id, [.. extra.Select(r => r.Id)], CancellationToken.None);
+            await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, CancellationToken.None);
+            foreach (var row in extra)
+            {
+                _files.DeleteQuietly(row.FileName);
+            }
+
+            BackupLog.Pruned(_logger, extra.Count, device.Name, _options.KeepBackups);
+        }
+        catch (SqliteException ex)
+        {
+            BackupLog.PruneFailed(_logger, device.Name, ex.Message);
+        }
+    }
+
+    private double Ms(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;
+
+    private void Log(BackupOutcome outcome, long started)
+    {
+        var device = outcome.Device;
+        BackupLog.Operation(
+            _logger,
+            "backup",
+            device.Mac.ToString(),
+            device.Name,
+            device.Address ?? "-",
+            outcome.File?.RelativePath ?? "-",
+            outcome.File?.Size ?? 0,
+            outcome.Kind switch
+            {
+                BackupOutcomeKind.Succeeded => "success",
+                BackupOutcomeKind.Skipped => "skipped",
+                _ => "failed",
+            },
+            (long)_time.GetElapsedTime(started).TotalMilliseconds,
+            outcome.Failure?.Reason ?? "-");
+    }
+}

@@ -1,4 +1,0 @@
-namespace TasmoGuardian.Backups;
-
-/// <summary>A complete HTTP answer from a device: status, content type as declared, and the whole body.</summary>
-internal sealed record HttpAnswer(int StatusCode, string? ContentType, byte[] Body);

@@ -1,0 +1,32 @@
+using TasmoGuardian.Net;
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.Kinds;
+
+/// <summary>
+/// One firmware, in one folder: how a device of this kind is identified, which parts make its backup and how each is
+/// checked. The worker, the store, the file names and Home Assistant know a kind only through this shape; adding a
+/// kind is a new folder and one line in the composition root. How a kind finds devices by itself (MQTT announcements)
+/// is a hosted service in its folder.
+/// </summary>
+internal interface IDeviceKind
+{
+    DeviceType Type { get; }
+
+    /// <summary>The name in the <c>devices</c> option, such as "tasmota".</summary>
+    string OptionName { get; }
+
+    /// <summary>Shown as the manufacturer on the device card, such as "Tasmota".</summary>
+    string DisplayName { get; }
+
+    /// <summary>The web user a password goes with when the device's entry in the options names none.</summary>
+    string DefaultUsername { get; }
+
+    /// <summary>Asks a device given by host who it is (MAC, name, version, model).</summary>
+    /// <exception cref="DeviceException">The device did not answer, or not as this kind does.</exception>
+    Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken);
+
+    /// <summary>Downloads every part of the device's configuration and checks each is what it claims to be.</summary>
+    /// <exception cref="DeviceException">A part is missing, damaged or not the device's; nothing is returned then.</exception>
+    Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken);
+}

@@ -1,0 +1,14 @@
+using TasmoGuardian.Devices;
+namespace TasmoGuardian.Kinds.Tasmota;
+
+internal enum TasmotaDiscoveryKind
+{
+    /// <summary>A device described itself.</summary>
+    Device,
+
+    /// <summary>An empty payload: the device turned discovery off (SetOption19 1). It is kept.</summary>
+    DiscoveryDisabled,
+
+    /// <summary>The message could not be used; the problem says why.</summary>
+    Invalid,
+}

@@ -1,0 +1,73 @@
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.Tasmota;
+
+/// <summary>
+/// Tasmota over its web server: identified by <c>/cm?cmnd=Status 0</c>, backed up by <c>/dl</c>, which is accepted
+/// only if <see cref="TasmotaDump"/> does. Found by itself over MQTT by <see cref="TasmotaInventory"/>.
+/// </summary>
+internal sealed class TasmotaKind : IDeviceKind
+{
+    // Settings (4 KiB) plus driver files of file-system builds stay far below this.
+    public const int MaxDumpBytes = 256 * 1024;
+    private const int MaxStatusBytes = 256 * 1024;
+
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+
+    public TasmotaKind(DeviceHttp http, GuardianOptions options)
+    {
+        _http = http;
+        _options = options;
+    }
+
+    public DeviceType Type => DeviceType.Tasmota;
+
+    public string OptionName => "tasmota";
+
+    public string DisplayName => "Tasmota";
+
+    public string DefaultUsername => _options.TasmotaUsername;
+
+    public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+
+        // /cm takes the credentials as query arguments (the only page that does); the others want Basic auth.
+        var query = "cmnd=Status%200" + (access.HasPassword
+            ? $"&user={Uri.EscapeDataString(access.Username)}&password={Uri.EscapeDataString(access.Password!)}"
+            : string.Empty);
+        var answer = DeviceHttp.RequireOk(
+            await _http.GetAsync(new Uri($"http://{access.Host}/cm?{query}"), null, _options.RequestTimeout, MaxStatusBytes, cancellationToken),
+            "/cm",
+            access.HasPassword);
+        var report = TasmotaMessageParser.Parse("STATUS0", answer.Body, out var problem);
+        if (report?.Mac is not { } mac)
+        {
+            throw DeviceException.Of(FailureKind.NotADump, problem ?? "the answer has no MAC (StatusNET.Mac); is this a Tasmota device?");
+        }
+
+        return report.ToObservation(mac);
+    }
+
+    public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var answer = DeviceHttp.RequireOk(
+            await _http.GetAsync(new Uri($"http://{access.Host}/dl"), access, _options.RequestTimeout, MaxDumpBytes, cancellationToken),
+            "/dl",
+            access.HasPassword);
+
+        // The bytes decide, not the Content-Type header: firmware in user mode sends its main page as 200 text/html,
+        // and a proxy or a broken build may label things wrongly either way.
+        var validation = TasmotaDump.Validate(answer.Body);
+        if (validation.Failure is { } failure)
+        {
+            throw new DeviceException(failure);
+        }
+
+        return new DownloadedBackup(answer.Body, "dmp", validation.Version, validation.Platform);
+    }
+}
