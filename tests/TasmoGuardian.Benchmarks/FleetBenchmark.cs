@@ -8,9 +8,10 @@ using TasmoGuardian.Testing;
 namespace TasmoGuardian.Benchmarks;
 
 /// <summary>
-/// Issue 6: N fake Tasmota devices on loopback (port 80 each), each answering /dl after D ms. Measures, for the real
-/// program as its own process: start-up to the last device's discovery config, resident memory once settled, and
-/// backup-all from the button press to "running" OFF as a ratio to the ideal N × D.
+/// N fake Tasmota devices on loopback (port 80 each), each answering /dl after D ms. Measures, for the real program as
+/// its own process: start-up to the last device's discovery config, resident memory once settled, after a backup-all
+/// and at its peak, and backup-all from the button press to "running" OFF. The baseline is a minimal sequential client
+/// on the same fleet in the same run: one GET /dl after another, as the program sends them, with no processing.
 /// </summary>
 internal static class FleetBenchmark
 {
@@ -33,8 +34,8 @@ internal static class FleetBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| devices | start-up to all configs | resident memory, settled | after backup-all, settled | ideal N×D | first backup-all (ratio) | second backup-all (ratio) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| devices | start-up to all configs | RSS settled | RSS after backup-all, settled | RSS peak | baseline client, first / second pass | first backup-all (÷ baseline first) | second backup-all (÷ baseline second) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
     }
 
@@ -71,26 +72,42 @@ internal static class FleetBenchmark
                 ["log_level"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "info",
             }));
 
+            // The baseline's first pass is as cold as the program's first run: a fresh client in a fresh connection pool.
+            var baselineFirst = await BaselineAsync(devices);
+            var baselineSecond = await BaselineAsync(devices);
+            Console.WriteLine($"baseline client: {baselineFirst.TotalSeconds:0.00} s, then {baselineSecond.TotalSeconds:0.00} s");
+
             var configTopics = devices.Select(d => $"homeassistant/device/tasmo_guardian_{d.Mac.ToLowerInvariant()}/config").ToHashSet();
             var started = Stopwatch.StartNew();
             await using var guardian = GuardianProcess.Start(["--options", options, "--data-dir", Path.Combine(folder, "data")], environment, program);
+            using var sampler = new MemorySampler(guardian);
             await Eventually.TrueAsync(() => recorder.Messages.Select(m => m.Topic).Where(configTopics.Contains).Distinct().Count() == n, TimeSpan.FromMinutes(5), () => guardian.Output);
             var startup = started.Elapsed;
             Console.WriteLine($"start-up to all {n} configs: {startup.TotalSeconds:0.00} s");
+            sampler.Phase("settling after start-up");
 
             await Task.Delay(TimeSpan.FromSeconds(5));
             var settled = guardian.ResidentBytes();
             Console.WriteLine($"resident memory, settled: {settled / 1048576.0:0.0} MiB ({Breakdown(guardian)})");
 
             var ideal = TimeSpan.FromTicks(delay.Ticks * n);
+            sampler.Phase("first backup-all");
             var first = await BackupAllAsync(recorder, states, guardian, n, ideal, "first backup-all (includes JIT warm-up)");
+            sampler.Phase("settling after the first backup-all");
             await Task.Delay(TimeSpan.FromSeconds(5));
             var afterRun = guardian.ResidentBytes();
             Console.WriteLine($"resident memory after backup-all, settled: {afterRun / 1048576.0:0.0} MiB ({Breakdown(guardian)})");
+            if (Environment.GetEnvironmentVariable("BENCH_SMAPS") == "1")
+            {
+                Console.WriteLine(LargestMappings(guardian.Id));
+            }
+            sampler.Phase("second backup-all");
             var second = await BackupAllAsync(recorder, states, guardian, n, ideal, "second backup-all");
+            var peak = guardian.PeakResidentBytes();
+            Console.WriteLine($"resident memory, peak: {peak / 1048576.0:0.0} MiB; highest sample per phase: {sampler.Report()}");
             await guardian.TerminateAsync(TimeSpan.FromSeconds(30));
             Directory.Delete(folder, recursive: true);
-            return $"| {n} | {startup.TotalSeconds:0.00} s | {settled / 1048576.0:0.0} MiB | {afterRun / 1048576.0:0.0} MiB | {ideal.TotalSeconds:0.00} s | {first.TotalSeconds:0.00} s ({first / ideal:0.000}) | {second.TotalSeconds:0.00} s ({second / ideal:0.000}) |";
+            return $"| {n} | {startup.TotalSeconds:0.00} s | {settled / 1048576.0:0.0} MiB | {afterRun / 1048576.0:0.0} MiB | {peak / 1048576.0:0.0} MiB | {baselineFirst.TotalSeconds:0.00} s / {baselineSecond.TotalSeconds:0.00} s | {first.TotalSeconds:0.00} s ({first / baselineFirst:0.000}) | {second.TotalSeconds:0.00} s ({second / baselineSecond:0.000}) |";
         }
         finally
         {
@@ -123,6 +140,45 @@ internal static class FleetBenchmark
         }
 
         return run.Elapsed;
+    }
+
+    /// <summary>GET /dl of every device, one after another, with the program's headers and a new connection each.</summary>
+    private static async Task<TimeSpan> BaselineAsync(IReadOnlyList<FakeTasmota> devices)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
+        var run = Stopwatch.StartNew();
+        foreach (var device in devices)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{device.Host}/dl");
+            request.Headers.Referrer = new Uri($"http://{device.Host}/");
+            request.Headers.ConnectionClose = true;
+            using var response = await http.SendAsync(request);
+            _ = await response.Content.ReadAsByteArrayAsync();
+        }
+
+        return run.Elapsed;
+    }
+
+    /// <summary>The mappings holding the most resident memory, from /proc/&lt;pid&gt;/smaps: where the megabytes are.</summary>
+    private static string LargestMappings(int pid)
+    {
+        var mappings = new List<(string Name, long Rss)>();
+        string? name = null;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 5 && parts[0].Contains('-', StringComparison.Ordinal) && !line.StartsWith("Rss", StringComparison.Ordinal))
+            {
+                name = parts.Length >= 6 ? Path.GetFileName(parts[5]) : "[anonymous]";
+            }
+            else if (line.StartsWith("Rss:", StringComparison.Ordinal) && name is not null)
+            {
+                mappings.Add((name, long.Parse(parts[1], CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return string.Join("\n", mappings.GroupBy(m => m.Name).Select(g => (g.Key, Rss: g.Sum(m => m.Rss), Count: g.Count()))
+            .OrderByDescending(g => g.Rss).Take(25).Select(g => $"  {g.Rss / 1024.0,7:0.0} MiB  {g.Count,4} mappings  {g.Key}"));
     }
 
     private static string Breakdown(GuardianProcess guardian)

@@ -58,6 +58,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
 
     private static async Task<FakeHttpRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
+        const int MaxBody = 4 * 1024 * 1024;
         var buffer = new byte[8192];
         var length = 0;
         while (true)
@@ -69,11 +70,10 @@ public sealed class FakeHttpServer : IAsyncDisposable
             }
 
             length += read;
-            var text = Encoding.ASCII.GetString(buffer, 0, length);
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
             if (end >= 0)
             {
-                var lines = text[..end].Split("\r\n");
+                var lines = Encoding.ASCII.GetString(buffer, 0, end).Split("\r\n");
                 var parts = lines[0].Split(' ');
                 var target = parts.Length > 1 ? parts[1] : "/";
                 var q = target.IndexOf('?', StringComparison.Ordinal);
@@ -87,7 +87,26 @@ public sealed class FakeHttpServer : IAsyncDisposable
                     }
                 }
 
-                return new FakeHttpRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? string.Empty : target[q..], headers);
+                // The body, as far as Content-Length says (uploads); a firmware web server reads no more.
+                var body = Array.Empty<byte>();
+                if (headers.TryGetValue("Content-Length", out var declared) && int.TryParse(declared, out var size) && size is > 0 and <= MaxBody)
+                {
+                    body = new byte[size];
+                    var have = Math.Min(size, length - (end + 4));
+                    buffer.AsSpan(end + 4, have).CopyTo(body);
+                    while (have < size)
+                    {
+                        var more = await stream.ReadAsync(body.AsMemory(have), cancellationToken);
+                        if (more == 0)
+                        {
+                            return null;
+                        }
+
+                        have += more;
+                    }
+                }
+
+                return new FakeHttpRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? string.Empty : target[q..], headers) { Body = body };
             }
 
             if (length == buffer.Length)

@@ -14,7 +14,14 @@ public sealed class FakeTasmota : IAsyncDisposable
     private static int _count;
     private readonly FakeHttpServer? _server;
 
-    private FakeTasmota(string mac, string name, string topic, string version, IPAddress address, FakeHttpServer? server)
+    private readonly Lock _restoreGate = new();
+    private readonly List<byte[]> _uploads = [];
+    private bool _armed;
+    private long _restartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _answersAgainAt;
+    private bool _gone;
+
+    private FakeTasmota(string mac, string name, string topic, string version, IPAddress address, FakeHttpServer? server, byte platform = 0)
     {
         Mac = mac;
         Name = name;
@@ -22,8 +29,40 @@ public sealed class FakeTasmota : IAsyncDisposable
         Version = version;
         Address = address;
         _server = server;
-        Dump = TasmotaDumpBuilder.Build(ParseVersion(version), seed: mac.GetHashCode(StringComparison.Ordinal));
+        Dump = TasmotaDumpBuilder.Build(ParseVersion(version), platform, seed: mac.GetHashCode(StringComparison.Ordinal));
     }
+
+    /// <summary>How many times the device restarted since it was made; reported as StatusPRM.BootCount.</summary>
+    public int BootCount { get; private set; } = 7;
+
+    /// <summary>How long it stays silent after a restore before it answers again.</summary>
+    public TimeSpan RestartTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TasmotaRestoreBehavior RestoreBehavior { get; set; } = TasmotaRestoreBehavior.Restarts;
+
+    /// <summary>Firmware with a file system: it keeps driver files and takes the framed dump; without, it refuses more than 4096 bytes (error 9).</summary>
+    public bool KeepsDriverFiles { get; set; } = true;
+
+    /// <summary>The language of its web pages: "en" or "de".</summary>
+    public string Language { get; set; } = "en";
+
+    /// <summary>Settings files it received on /u2 (accepted or not), in order.</summary>
+    public IReadOnlyList<byte[]> Uploads
+    {
+        get
+        {
+            lock (_restoreGate)
+            {
+                return [.. _uploads];
+            }
+        }
+    }
+
+    /// <summary>Uploads that reached /u2 without a /rs before them: the firmware takes those for firmware images.</summary>
+    public int UnarmedUploads { get; private set; }
+
+    /// <summary>Uploads the device refused after it had written their driver files anyway (research §1.4).</summary>
+    public int DriverFilesWrittenDespiteRejection { get; private set; }
 
     public string Mac { get; }
 
@@ -59,14 +98,14 @@ public sealed class FakeTasmota : IAsyncDisposable
     public int Downloads => Requests.Count(r => r.Path == "/dl");
 
     /// <summary>A device listening on port 80 of a fresh loopback address, as real devices do.</summary>
-    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0", IPAddress? address = null, string? mac = null)
+    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0", IPAddress? address = null, string? mac = null, byte platform = 0)
     {
         var n = Interlocked.Increment(ref _count);
         mac ??= $"A0B1C2{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
         address ??= port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback;
         FakeTasmota? device = null;
         var server = new FakeHttpServer(address, port, exchange => device!.HandleAsync(exchange));
-        device = new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", version, address, server);
+        device = new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", version, address, server, platform);
         return device;
     }
 
@@ -117,8 +156,13 @@ public sealed class FakeTasmota : IAsyncDisposable
     public string StatusPayload() =>
         $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3,"LedState":1,"SaveData":1,"SaveState":1,"SwitchTopic":"0","SwitchMode":[0,0,0,0,0,0,0,0],"ButtonRetain":0,"SwitchRetain":0,"SensorRetain":0,"PowerRetain":0,"InfoRetain":0,"StateRetain":0}}""";
 
-    public string Status0Payload() =>
-        $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3},"StatusFWR":{"Version":"{{{Version}}}(tasmota)","Hardware":"ESP8266EX"},{{{Status5Payload()[1..^1]}}}}""";
+    public string Status0Payload()
+    {
+        var up = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _restartedAt));
+        var uptime = $"{(int)up.TotalDays}T{up:hh\\:mm\\:ss}";
+        var network = Status5Payload()[1..^1].Replace("\"Webserver\":2", Behavior == TasmotaBehavior.HtmlPage ? "\"Webserver\":1" : "\"Webserver\":2", StringComparison.Ordinal);
+        return $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3},"StatusPRM":{"Baudrate":115200,"GroupTopic":"tasmotas","RestartReason":"Software/System restart","Uptime":"{{{uptime}}}","BootCount":{{{BootCount}}},"CfgHolder":4617},"StatusFWR":{"Version":"{{{Version}}}(tasmota)","Hardware":"ESP8266EX"},{{{network}}}}""";
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -175,6 +219,12 @@ public sealed class FakeTasmota : IAsyncDisposable
         var request = exchange.Request;
         var referer = request.Header("Referer");
 
+        // Restarting, or gone for good: connections are taken and closed without a word.
+        if (Volatile.Read(ref _gone) || System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _answersAgainAt))
+        {
+            return;
+        }
+
         // Tasmota 15.5+: a missing or foreign Referer gets no answer at all (HttpCheckPriviledgedAccess).
         if (referer is null || !referer.StartsWith($"http://{Host}/", StringComparison.OrdinalIgnoreCase))
         {
@@ -190,6 +240,18 @@ public sealed class FakeTasmota : IAsyncDisposable
             }
 
             await exchange.RespondAsync(200, "application/json", Status0Payload());
+            return;
+        }
+
+        if (request.Path == "/rs")
+        {
+            await ArmAsync(exchange);
+            return;
+        }
+
+        if (request.Path == "/u2" && request.Method == "POST")
+        {
+            await UploadAsync(exchange);
             return;
         }
 
@@ -259,5 +321,135 @@ public sealed class FakeTasmota : IAsyncDisposable
                 await exchange.RespondAsync(200, "application/octet-stream", Dump, disposition);
                 break;
         }
+    }
+
+    /// <summary>GET /rs: the restore page, which arms the next /u2 for settings (a flag for the whole device).</summary>
+    private async Task ArmAsync(FakeHttpExchange exchange)
+    {
+        if (Behavior == TasmotaBehavior.HtmlPage)
+        {
+            await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><head><title>Tasmota - Main Menu</title></head><body>Tasmota</body></html>");
+            return;
+        }
+
+        if (!Authorized(exchange.Request, allowQuery: false))
+        {
+            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            return;
+        }
+
+        lock (_restoreGate)
+        {
+            _armed = true;
+        }
+
+        await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><body><fieldset><legend><b>&nbsp;Restore Configuration&nbsp;</b></legend><form method='post' action='u2?fsz=' enctype='multipart/form-data'><input type='file' name='u2'><button type='submit'>Start Restore</button></form></fieldset></body></html>");
+    }
+
+    /// <summary>POST /u2 as HandleUploadLoop and HandleUploadDone do it: the body is taken first, access checked after, HTTP 200 either way.</summary>
+    private async Task UploadAsync(FakeHttpExchange exchange)
+    {
+        var request = exchange.Request;
+        var file = request.FormParts().FirstOrDefault(p => p.FileName is not null);
+        bool armed;
+        lock (_restoreGate)
+        {
+            armed = _armed;
+            _armed = false;
+            if (file.Content is not null)
+            {
+                _uploads.Add(file.Content);
+            }
+        }
+
+        if (!Authorized(request, allowQuery: false))
+        {
+            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            return;
+        }
+
+        if (RestoreBehavior == TasmotaRestoreBehavior.NoAnswerToUpload)
+        {
+            return;
+        }
+
+        if (!armed)
+        {
+            // Not armed: the firmware path, where a .dmp fails the first-byte check.
+            UnarmedUploads++;
+            await exchange.RespondAsync(200, "text/html", Page(error: 3));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(file.FileName) || file.Content is null)
+        {
+            await exchange.RespondAsync(200, "text/html", Page(error: 1));
+            return;
+        }
+
+        var uploaded = file.Content;
+        if (uploaded.Length > TasmotaDumpBuilder.Size && !KeepsDriverFiles)
+        {
+            await exchange.RespondAsync(200, "text/html", Page(error: 9));
+            return;
+        }
+
+        if (!TasmotaDumpBuilder.ChecksumHolds(uploaded) || TasmotaDumpBuilder.PlatformOf(uploaded) != TasmotaDumpBuilder.PlatformOf(Dump))
+        {
+            if (uploaded.Length > TasmotaDumpBuilder.Size)
+            {
+                DriverFilesWrittenDespiteRejection++;
+            }
+
+            await exchange.RespondAsync(200, "text/html", Page(error: 8));
+            return;
+        }
+
+        await exchange.RespondAsync(200, "text/html", Page(error: 0));
+        Restart(uploaded);
+    }
+
+    private void Restart(byte[] uploaded)
+    {
+        lock (_restoreGate)
+        {
+            if (RestoreBehavior == TasmotaRestoreBehavior.NeverComesBack)
+            {
+                _gone = true;
+                return;
+            }
+
+            var restored = TasmotaDumpBuilder.AfterRestore(Dump, uploaded, ParseVersion(Version));
+            Dump = RestoreBehavior == TasmotaRestoreBehavior.ComesBackDifferent
+                ? TasmotaDumpBuilder.Encode(Reset(TasmotaDumpBuilder.Settings(restored)), TasmotaDumpBuilder.DriverBytes(restored))
+                : restored;
+            BootCount++;
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            Volatile.Write(ref _answersAgainAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+            Volatile.Write(ref _restartedAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        }
+    }
+
+    private static byte[] Reset(byte[] settings)
+    {
+        // Back to defaults: the user's texts (text pool) are gone.
+        settings.AsSpan(0x017, 0x2D2 - 0x017).Clear();
+        System.Text.Encoding.ASCII.GetBytes("Tasmota\0").CopyTo(settings, 0x017);
+        return settings;
+    }
+
+    /// <summary>HandleUploadDone's page: "Upload Successful" with the reload script, or "Upload Failed" and the reason (kUploadErrors).</summary>
+    private string Page(int error)
+    {
+        var german = Language == "de";
+        if (error == 0)
+        {
+            return $"<!DOCTYPE html><html><head><script>setTimeout(function(){{location.href='.';}},10000);</script></head><body><div style='text-align:center;'><b>Upload <font color='#008000'>{(german ? "erfolgreich" : "Successful")}</font></b><br>{(german ? "Gerät wird jetzt neu gestartet" : "Device will restart in a few seconds")}</div></body></html>";
+        }
+
+        string[] english = ["No file selected", "Not enough space", "Magic byte is not 0xE9", "Program flash size is larger than real flash size", "Upload buffer miscompare", "Upload failed. Enable logging 3", "Upload aborted", "File invalid", "File too large"];
+        string[] deutsch = ["keine Datei ausgewählt", "ungenügend Speicherplatz", "magic byte ist nicht 0xE9", "Flash-Größe des Programmes ist größer als der reale Flashspeicher", "Upload-buffer-Vergleich weicht ab", "Upload fehlgeschlagen. Aktiviere logging 3", "Upload abgebrochen", "Datei ungültig", "Datei zu groß"];
+        var reason = (german ? deutsch : english)[error - 1];
+        return $"<!DOCTYPE html><html><body><div style='text-align:center;'><b>Upload <font color='#ff5661'>{(german ? "fehlgeschlagen" : "Failed")}</font></b><br><br>{reason}<br></div></body></html>";
     }
 }

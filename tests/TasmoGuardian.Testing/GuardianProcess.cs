@@ -134,6 +134,9 @@ public sealed class GuardianProcess : IAsyncDisposable
     /// <summary>Resident memory in bytes, from /proc.</summary>
     public long ResidentBytes() => Status("VmRSS");
 
+    /// <summary>The highest resident memory since the process started (the kernel's high-water mark), in bytes.</summary>
+    public long PeakResidentBytes() => Status("VmHWM");
+
     /// <summary>CPU time the process has used (user and system), from /proc/&lt;pid&gt;/stat.</summary>
     public TimeSpan CpuTime()
     {

@@ -61,6 +61,12 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "Stopping: the device {Mac} did not finish sending its backup in time; nothing of it was saved")]
     public static partial void StoppedMidDownload(ILogger logger, string mac);
 
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "Backup of {Mac} queued")]
+    public static partial void Queued(ILogger logger, string mac);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Backup of {DeviceName} is saved, but its chip could not be stored with the device: {Reason}")]
+    public static partial void PlatformNotStored(ILogger logger, string deviceName, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Backup of {DeviceName} took {DownloadMs:0.0} ms to download and check, {WriteMs:0.0} ms to write, {RecordMs:0.0} ms to record, {PruneMs:0.0} ms to prune")]
     public static partial void Phases(ILogger logger, string deviceName, double downloadMs, double writeMs, double recordMs, double pruneMs);
 }

@@ -4,8 +4,8 @@ namespace TasmoGuardian.Backups;
 
 /// <summary>
 /// The worker's two stages, joined by a bounded channel. The first contacts devices one at a time (ESP web servers
-/// and weak Wi-Fi cope badly with more); the second writes, records and prunes each result in queue order, while the
-/// first already talks to the next device. The channel holds one result, so at most one device is being completed,
+/// and weak Wi-Fi cope badly with more), a restore from start to end; the second writes, records and prunes each
+/// backup in queue order, while the first already talks to the next device. The channel holds one result, so at most one device is being completed,
 /// one waits, and one is being downloaded.
 /// </summary>
 internal static class BackupPipeline
@@ -17,8 +17,8 @@ internal static class BackupPipeline
     public static async Task RunAsync(
         Func<CancellationToken, Task<QueuedBackup?>> next,
         Func<QueuedBackup, CancellationToken, Task<PreparedBackup?>> prepare,
-        Func<PreparedBackup, Task<BackupOutcome>> complete,
-        Action<QueuedBackup, BackupOutcome?> done,
+        Func<PreparedBackup, Task<WorkOutcome>> complete,
+        Action<QueuedBackup, WorkOutcome?> done,
         CancellationToken inFlight)
     {
         var handOver = Channel.CreateBounded<(QueuedBackup Item, PreparedBackup? Prepared)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using TasmoGuardian.Scheduling;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Backups;
@@ -86,16 +87,5 @@ internal sealed class BackupReconciler
         }
     }
 
-    private DateTimeOffset ToUtc(DateTime local)
-    {
-        var zone = _time.LocalTimeZone;
-        var wall = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (zone.IsInvalidTime(wall))
-        {
-            wall = wall.AddHours(1);
-        }
-
-        var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
-        return new DateTimeOffset(wall, offset).ToUniversalTime();
-    }
+    private DateTimeOffset ToUtc(DateTime local) => WallTime.ToInstant(local, _time.LocalTimeZone).ToUniversalTime();
 }

@@ -10,10 +10,19 @@ internal enum BackupTrigger
     Schedule,
 }
 
-/// <summary>A request for the worker: every device (<see cref="Mac"/> null) or one device.</summary>
+/// <summary>A request for the worker: every device (<see cref="Mac"/> null), one device, or a restore onto one.</summary>
 internal sealed record BackupRequest(Mac? Mac, BackupTrigger Trigger)
 {
+    /// <summary>Not null: restore, not back up.</summary>
+    public RestoreRequest? Restore { get; init; }
+
     public static BackupRequest All(BackupTrigger trigger) => new(null, trigger);
 
     public static BackupRequest One(Mac mac, BackupTrigger trigger) => new(mac, trigger);
+
+    public static BackupRequest ForRestore(RestoreRequest restore)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        return new(restore.TargetMac, restore.Trigger) { Restore = restore };
+    }
 }

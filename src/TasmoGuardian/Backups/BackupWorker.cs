@@ -21,6 +21,7 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
     private readonly Lock _gate = new();
     private readonly DeviceRegistry _registry;
     private readonly DeviceBackup _backup;
+    private readonly DeviceRestore _restore;
     private readonly RunStore _runs;
     private readonly TimeProvider _time;
     private readonly ILogger<BackupWorker> _logger;
@@ -31,10 +32,11 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
     private HubStatus _status = HubStatus.Never;
     private bool _draining;
 
-    public BackupWorker(DeviceRegistry registry, DeviceBackup backup, RunStore runs, TimeProvider time, ILogger<BackupWorker> logger)
+    public BackupWorker(DeviceRegistry registry, DeviceBackup backup, DeviceRestore restore, RunStore runs, TimeProvider time, ILogger<BackupWorker> logger)
     {
         _registry = registry;
         _backup = backup;
+        _restore = restore;
         _runs = runs;
         _time = time;
         _logger = logger;
@@ -42,6 +44,9 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
 
     /// <summary>After every device's backup that was attempted (not skipped).</summary>
     public event EventHandler<BackupOutcome>? BackupCompleted;
+
+    /// <summary>After every restore, whatever its outcome.</summary>
+    public event EventHandler<RestoreOutcome>? RestoreCompleted;
 
     /// <summary>After every change of the hub's figures: start, progress, end of a backup-all.</summary>
     public event EventHandler<HubStatus>? StatusChanged;
@@ -118,7 +123,7 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _inFlight.Token);
-        _pipeline = BackupPipeline.RunAsync(NextAsync, PrepareAsync, _backup.CompleteAsync, Done, inFlight.Token);
+        _pipeline = BackupPipeline.RunAsync(NextAsync, PrepareAsync, _backup.CompleteWorkAsync, Done, inFlight.Token);
         try
         {
             await foreach (var request in _inbox.Reader.ReadAllAsync(stoppingToken))
@@ -149,9 +154,20 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
                 return;
             }
 
-            if (request.Mac is { } mac)
+            if (request.Restore is { } restore)
             {
-                if (!_queue.Add(mac, force: true, run: null))
+                if (!_queue.AddRestore(restore))
+                {
+                    BackupLog.Merged(_logger, $"a restore onto {restore.TargetMac}");
+                }
+            }
+            else if (request.Mac is { } mac)
+            {
+                if (_queue.Add(mac, force: true, run: null))
+                {
+                    BackupLog.Queued(_logger, mac.ToString());
+                }
+                else
                 {
                     BackupLog.Merged(_logger, mac.ToString());
                 }
@@ -212,22 +228,56 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
     {
         try
         {
+            if (item.Restore is { } restore)
+            {
+                var attempt = _time.GetUtcNow();
+                var started = _time.GetTimestamp();
+                var outcome = await _restore.RunAsync(restore, PreRestoreDone, cancellationToken);
+                return new PreparedBackup.Finished(outcome, attempt, started);
+            }
+
             return await _backup.PrepareAsync(item, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping, and the device took longer than the stop allows: nothing was written.
-            BackupLog.StoppedMidDownload(_logger, item.Mac.ToString());
+            if (item.Restore is not null)
+            {
+                // Its row keeps the stage it reached; the next start ends it as failed and says so.
+                RestoreLog.StoppedMidRestore(_logger, item.Mac.ToString());
+            }
+            else
+            {
+                // Stopping, and the device took longer than the stop allows: nothing was written.
+                BackupLog.StoppedMidDownload(_logger, item.Mac.ToString());
+            }
+
             return null;
         }
     }
 
-    private void Done(QueuedBackup item, BackupOutcome? outcome)
+    private void PreRestoreDone(BackupOutcome outcome)
+    {
+        lock (_gate)
+        {
+            BackupCompleted?.Invoke(this, outcome);
+        }
+    }
+
+    private void Done(QueuedBackup item, WorkOutcome? work)
     {
         lock (_gate)
         {
             _queue.Finished(item);
-            if (outcome is null)
+
+            // The device is free again: an item that waited for it may start.
+            _queueChanged.TrySetResult();
+            if (work is RestoreOutcome restored)
+            {
+                RestoreCompleted?.Invoke(this, restored);
+                return;
+            }
+
+            if (work is not BackupOutcome outcome)
             {
                 return;
             }

@@ -96,6 +96,10 @@ internal sealed class DeviceBackup
         return outcome;
     }
 
+    /// <summary>The pipeline's second stage: a backup is written and recorded; work finished in the first stage passes through.</summary>
+    public async Task<WorkOutcome> CompleteWorkAsync(PreparedBackup prepared) =>
+        prepared is PreparedBackup.Finished finished ? finished.Outcome : await CompleteAsync(prepared);
+
     private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared)
     {
         var device = prepared.Device;
@@ -116,7 +120,9 @@ internal sealed class DeviceBackup
         var writtenAt = _time.GetTimestamp();
         try
         {
-            summary = await _store.RecordSuccessAsync(new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt), prepared.Attempt, CancellationToken.None);
+            var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform };
+            (summary, var id) = await _store.RecordSuccessAsync(record, prepared.Attempt, CancellationToken.None);
+            saved = saved with { RecordId = id };
         }
         catch (SqliteException ex)
         {
@@ -126,6 +132,12 @@ internal sealed class DeviceBackup
 
         var recordedAt = _time.GetTimestamp();
         await _registry.ApplyBackupSummaryAsync(device.Mac, summary, prepared.Attempt, CancellationToken.None);
+        if (download.Platform is { } platform && platform != device.Platform)
+        {
+            // The file knows the chip better than any announcement: Home Assistant shows it, a restore checks it.
+            await LearnPlatformAsync(device, platform);
+        }
+
         await PruneAsync(device);
         BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloadedAt), Ms(downloadedAt, writtenAt), Ms(writtenAt, recordedAt), Ms(recordedAt, _time.GetTimestamp()));
         return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, saved);
@@ -178,6 +190,19 @@ internal sealed class DeviceBackup
         catch (SqliteException ex)
         {
             BackupLog.PruneFailed(_logger, device.Name, ex.Message);
+        }
+    }
+
+    private async Task LearnPlatformAsync(Device device, string platform)
+    {
+        try
+        {
+            await _registry.ApplyAsync(new DeviceObservation(device.Mac, device.Type) { Platform = platform }, CancellationToken.None);
+        }
+        catch (SqliteException ex)
+        {
+            // Only the chip shown in Home Assistant waits for the next backup; the backup's row has it.
+            BackupLog.PlatformNotStored(_logger, device.Name, ex.Message);
         }
     }
 

@@ -43,6 +43,18 @@ internal abstract record PreparedBackup
         }
     }
 
+    /// <summary>Work that ended in the first stage with nothing left to write (a restore, which saves its own pre-restore backup).</summary>
+    public sealed record Finished : PreparedBackup
+    {
+        public Finished(WorkOutcome outcome, DateTimeOffset attempt, long started)
+            : base(outcome.Device, attempt, started)
+        {
+            Outcome = outcome;
+        }
+
+        public WorkOutcome Outcome { get; }
+    }
+
     public sealed record Failed : PreparedBackup
     {
         public Failed(Device device, DateTimeOffset attempt, long started, DeviceFailure failure)

@@ -281,7 +281,7 @@ internal static class OptionsLoader
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => $"the text \"{Shorten(value.GetString() ?? string.Empty)}\"",
+        JsonValueKind.String => $"the text \"{DeviceText.Shorten(value.GetString() ?? string.Empty, 40)}\"",
         JsonValueKind.Number => $"the number {value.GetRawText()}",
         JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
         JsonValueKind.Array => "a list",
@@ -289,5 +289,4 @@ internal static class OptionsLoader
         _ => "null",
     };
 
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

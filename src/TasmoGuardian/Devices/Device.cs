@@ -22,6 +22,9 @@ internal sealed record Device
 
     public string? Model { get; init; }
 
+    /// <summary>The chip family ("ESP8266", "ESP32-C3", …) from the device or its newest backup; a restore must fit it.</summary>
+    public string? Platform { get; init; }
+
     public string? Hostname { get; init; }
 
     /// <summary>What the device's kind needs to remember about it (Tasmota: its MQTT topic layout), in the kind's own form.</summary>
@@ -50,6 +53,9 @@ internal sealed record Device
     public string? LastReason { get; init; }
 
     public DateTimeOffset? LastAttempt { get; init; }
+
+    /// <summary>The last restore onto this device; not stored here (the restores table keeps the history).</summary>
+    public RestoreState LastRestore { get; init; } = RestoreState.Never;
 
     /// <summary>Host (and port) to reach the device at, or null while no address is known.</summary>
     public string? Address => ConfiguredHost ?? Ip;

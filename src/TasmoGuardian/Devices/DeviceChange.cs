@@ -23,6 +23,9 @@ internal enum DeviceChange
 
     /// <summary>The "Include in backup all" switch was turned.</summary>
     Include = 32,
+
+    /// <summary>A restore onto the device started or ended.</summary>
+    Restore = 64,
 }
 
 /// <summary>A device as it is after a change, and what changed.</summary>

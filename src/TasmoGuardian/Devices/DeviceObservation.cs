@@ -13,6 +13,9 @@ internal sealed record DeviceObservation(Mac Mac, DeviceType Type)
 
     public string? Model { get; init; }
 
+    /// <summary>The chip family ("ESP8266", "ESP32-C3", …), as the kind names it.</summary>
+    public string? Platform { get; init; }
+
     public string? Hostname { get; init; }
 
     /// <summary>The kind's own data about the device, replacing what was known when not null.</summary>

@@ -136,13 +136,16 @@ internal sealed class DeviceRegistry
             }
 
             Put(result);
+
+            // Still under the lock: listeners hear the changes in the order they were made (the Tasmota topic index
+            // keeps the last device it heard of, so an older copy must never come after a newer one).
+            Raise(result, change);
         }
         finally
         {
             _changes.Release();
         }
 
-        Raise(result, change);
         return result;
     }
 
@@ -166,6 +169,10 @@ internal sealed class DeviceRegistry
             null,
             DeviceChange.Backup,
             cancellationToken);
+
+    /// <summary>A restore onto the device started or ended (the restores table has it already).</summary>
+    public Task SetRestoreStateAsync(Mac mac, RestoreState state, CancellationToken cancellationToken) =>
+        ChangeAsync(mac, d => d with { LastRestore = state }, null, DeviceChange.Restore, cancellationToken);
 
     /// <summary>
     /// A backup attempt failed: stored and shown. If the database cannot take it, the failure is still shown (it is
@@ -207,6 +214,7 @@ internal sealed class DeviceRegistry
         ConfiguredHost = observation.ConfiguredHost,
         Version = observation.Version,
         Model = observation.Model,
+        Platform = observation.Platform,
         Hostname = observation.Hostname,
         KindData = observation.KindData,
         Online = observation.Online,
@@ -227,6 +235,7 @@ internal sealed class DeviceRegistry
             ConfiguredHost = o.ConfiguredHost ?? existing.ConfiguredHost,
             Version = o.Version ?? existing.Version,
             Model = o.Model ?? existing.Model,
+            Platform = o.Platform ?? existing.Platform,
             Hostname = o.Hostname ?? existing.Hostname,
             KindData = o.KindData ?? existing.KindData,
             Online = o.Online ?? existing.Online,
@@ -235,12 +244,13 @@ internal sealed class DeviceRegistry
 
     private static bool SameIdentity(Device a, Device b) =>
         a.Name == b.Name && a.Type == b.Type && a.Ip == b.Ip && a.ConfiguredHost == b.ConfiguredHost && a.Version == b.Version
-        && a.Model == b.Model && a.Hostname == b.Hostname && a.KindData == b.KindData;
+        && a.Model == b.Model && a.Platform == b.Platform && a.Hostname == b.Hostname && a.KindData == b.KindData;
 
     /// <summary>
     /// The one path for changing a known device: under the lock, <paramref name="change"/> is applied to the current
     /// value, <paramref name="persist"/> stores the result (null: the database is up to date already), and the result
-    /// replaces the current value. Listeners hear of it after the lock is released.
+    /// replaces the current value. Listeners hear of it before the lock is released, so in order; they must not wait
+    /// on the registry themselves.
     /// </summary>
     private async Task ChangeAsync(Mac mac, Func<Device, Device> change, Func<Device, Device, CancellationToken, Task>? persist, DeviceChange kind, CancellationToken cancellationToken)
     {
@@ -265,13 +275,12 @@ internal sealed class DeviceRegistry
             }
 
             Put(result);
+            Raise(result, kind);
         }
         finally
         {
             _changes.Release();
         }
-
-        Raise(result, kind);
     }
 
     private Task UpdateStoredAsync(Device previous, Device next, CancellationToken cancellationToken) => _store.UpdateAsync(next, cancellationToken);

@@ -7,6 +7,20 @@ internal static class DeviceText
 {
     public const int MaxNameLength = 64;
 
+    /// <summary>A device's own text in a log line or a reason: cut to <paramref name="max"/> characters, marked when cut.</summary>
+    public static string Shorten(string text, int max = 60)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > max ? text[..max] + "…" : text;
+    }
+
+    /// <summary>The name precedence of contract.md ("Devices"): DeviceName, else FriendlyName, else the topic; each already cleaned.</summary>
+    public static (string? Name, NameSource Source) PickName(string? deviceName, string? friendlyName, string? topic) =>
+        deviceName is not null ? (deviceName, NameSource.DeviceName)
+        : friendlyName is not null ? (friendlyName, NameSource.FriendlyName)
+        : topic is not null ? (topic, NameSource.Topic)
+        : (null, NameSource.Mac);
+
     /// <summary>Control characters dropped, surrounding space trimmed, cut to 64 characters; null when nothing is left.</summary>
     public static string? CleanName(string? raw)
     {

@@ -11,8 +11,9 @@ namespace TasmoGuardian.HomeAssistant;
 /// </summary>
 internal static class DiscoveryPayloads
 {
-    public static readonly IReadOnlyList<string> EventTypes = ["backup_succeeded", "backup_failed", "backup_all_finished"];
+    public static readonly IReadOnlyList<string> EventTypes = ["backup_succeeded", "backup_failed", "backup_all_finished", "restore_succeeded", "restore_failed"];
     public static readonly IReadOnlyList<string> ResultOptions = ["success", "failed", "never"];
+    public static readonly IReadOnlyList<string> RestoreOptions = ["success", "failed", "never", "running"];
 
     public static DiscoveryPayload Hub(HomeAssistantTopics topics, string version)
     {
@@ -70,14 +71,21 @@ internal static class DiscoveryPayloads
         };
     }
 
-    public static DiscoveryPayload Device(Device device, HomeAssistantTopics topics, string version)
+    /// <param name="manufacturer">The firmware, as the device's kind names itself.</param>
+    /// <param name="restoreChoices">The backups the restore_source select offers; null when the kind cannot be restored, which leaves the restore entities out.</param>
+    public static DiscoveryPayload Device(Device device, HomeAssistantTopics topics, string version, string manufacturer, IReadOnlyList<BackupChoice>? restoreChoices)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(topics);
         var mac = device.Mac;
         var id = HomeAssistantTopics.DeviceId(mac);
-        var state = topics.DeviceState(mac);
-        var firmware = device.Type == DeviceType.Wled ? "WLED" : "Tasmota";
+        var firmware = manufacturer;
+        var components = DeviceComponents(device, topics);
+        if (restoreChoices is not null)
+        {
+            AddRestoreComponents(components, device, topics, restoreChoices);
+        }
+
         return new DiscoveryPayload
         {
             Device = new DiscoveryDevice
@@ -93,58 +101,95 @@ internal static class DiscoveryPayloads
             },
             Origin = Origin(version),
             Availability = Availability(topics),
-            Components = new Dictionary<string, DiscoveryComponent>
+            Components = components,
+        };
+    }
+
+    private static Dictionary<string, DiscoveryComponent> DeviceComponents(Device device, HomeAssistantTopics topics)
+    {
+        var mac = device.Mac;
+        var state = topics.DeviceState(mac);
+        return new Dictionary<string, DiscoveryComponent>
+        {
+            ["backup"] = Component("button", $"{mac.ToLowerString()}_backup", "Backup", "mdi:content-save") with { CommandTopic = topics.DeviceBackupCommand(mac) },
+            ["last_backup"] = Component("sensor", $"{mac.ToLowerString()}_last_backup", "Last backup", null) with
             {
-                ["backup"] = Component("button", $"{mac.ToLowerString()}_backup", "Backup", "mdi:content-save") with { CommandTopic = topics.DeviceBackupCommand(mac) },
-                ["last_backup"] = Component("sensor", $"{mac.ToLowerString()}_last_backup", "Last backup", null) with
-                {
-                    DeviceClass = "timestamp",
-                    StateTopic = state,
-                    ValueTemplate = Template("last_backup"),
-                },
-                ["backups"] = Component("sensor", $"{mac.ToLowerString()}_backups", "Backups", "mdi:archive-outline") with
-                {
-                    StateTopic = state,
-                    ValueTemplate = Template("backups"),
-                },
-                ["last_result"] = Component("sensor", $"{mac.ToLowerString()}_last_result", "Last result", "mdi:shield-check-outline") with
-                {
-                    DeviceClass = "enum",
-                    Options = ResultOptions,
-                    StateTopic = state,
-                    ValueTemplate = Template("last_result"),
-                    JsonAttributesTopic = topics.DeviceAttributes(mac),
-                },
-                ["version"] = Component("sensor", $"{mac.ToLowerString()}_version", "Firmware version", "mdi:chip") with
-                {
-                    EntityCategory = "diagnostic",
-                    StateTopic = state,
-                    ValueTemplate = Template("version"),
-                },
-                ["backup_size"] = Component("sensor", $"{mac.ToLowerString()}_backup_size", "Backup size", null) with
-                {
-                    DeviceClass = "data_size",
-                    UnitOfMeasurement = "B",
-                    StateClass = "measurement",
-                    EntityCategory = "diagnostic",
-                    StateTopic = state,
-                    ValueTemplate = Template("backup_size"),
-                },
-                ["problem"] = Component("binary_sensor", $"{mac.ToLowerString()}_problem", "Backup problem", null) with
-                {
-                    DeviceClass = "problem",
-                    StateTopic = state,
-                    ValueTemplate = "{{ 'ON' if value_json.problem else 'OFF' }}",
-                    JsonAttributesTopic = topics.DeviceAttributes(mac),
-                },
-                ["include"] = Component("switch", $"{mac.ToLowerString()}_include", "Include in backup all", "mdi:playlist-check") with
-                {
-                    EntityCategory = "config",
-                    CommandTopic = topics.DeviceIncludeCommand(mac),
-                    StateTopic = state,
-                    ValueTemplate = "{{ 'ON' if value_json.include else 'OFF' }}",
-                },
+                DeviceClass = "timestamp",
+                StateTopic = state,
+                ValueTemplate = Template("last_backup"),
             },
+            ["backups"] = Component("sensor", $"{mac.ToLowerString()}_backups", "Backups", "mdi:archive-outline") with
+            {
+                StateTopic = state,
+                ValueTemplate = Template("backups"),
+            },
+            ["last_result"] = Component("sensor", $"{mac.ToLowerString()}_last_result", "Last result", "mdi:shield-check-outline") with
+            {
+                DeviceClass = "enum",
+                Options = ResultOptions,
+                StateTopic = state,
+                ValueTemplate = Template("last_result"),
+                JsonAttributesTopic = topics.DeviceAttributes(mac),
+            },
+            ["version"] = Component("sensor", $"{mac.ToLowerString()}_version", "Firmware version", "mdi:chip") with
+            {
+                EntityCategory = "diagnostic",
+                StateTopic = state,
+                ValueTemplate = Template("version"),
+            },
+            ["backup_size"] = Component("sensor", $"{mac.ToLowerString()}_backup_size", "Backup size", null) with
+            {
+                DeviceClass = "data_size",
+                UnitOfMeasurement = "B",
+                StateClass = "measurement",
+                EntityCategory = "diagnostic",
+                StateTopic = state,
+                ValueTemplate = Template("backup_size"),
+            },
+            ["problem"] = Component("binary_sensor", $"{mac.ToLowerString()}_problem", "Backup problem", null) with
+            {
+                DeviceClass = "problem",
+                StateTopic = state,
+                ValueTemplate = "{{ 'ON' if value_json.problem else 'OFF' }}",
+                JsonAttributesTopic = topics.DeviceAttributes(mac),
+            },
+            ["include"] = Component("switch", $"{mac.ToLowerString()}_include", "Include in backup all", "mdi:playlist-check") with
+            {
+                EntityCategory = "config",
+                CommandTopic = topics.DeviceIncludeCommand(mac),
+                StateTopic = state,
+                ValueTemplate = "{{ 'ON' if value_json.include else 'OFF' }}",
+            },
+        };
+    }
+
+    /// <summary>The select of kept backups, the Restore button (disabled by default: nobody restores by accident) and the last restore.</summary>
+    private static void AddRestoreComponents(Dictionary<string, DiscoveryComponent> components, Device device, HomeAssistantTopics topics, IReadOnlyList<BackupChoice> choices)
+    {
+        var mac = device.Mac;
+        var state = topics.DeviceState(mac);
+        components["restore_source"] = Component("select", $"{mac.ToLowerString()}_restore_source", "Restore source", "mdi:file-restore-outline") with
+        {
+            EntityCategory = "config",
+            CommandTopic = topics.DeviceRestoreSourceCommand(mac),
+            StateTopic = state,
+            ValueTemplate = Template("restore_source"),
+            Options = choices.Count == 0 ? [BackupChoices.None] : [.. choices.Select(c => c.Label)],
+        };
+        components["restore"] = Component("button", $"{mac.ToLowerString()}_restore", "Restore", "mdi:backup-restore") with
+        {
+            EntityCategory = "config",
+            EnabledByDefault = false,
+            CommandTopic = topics.DeviceRestoreCommand(mac),
+        };
+        components["last_restore"] = Component("sensor", $"{mac.ToLowerString()}_last_restore", "Last restore", "mdi:history") with
+        {
+            DeviceClass = "enum",
+            Options = RestoreOptions,
+            EntityCategory = "diagnostic",
+            StateTopic = state,
+            ValueTemplate = Template("last_restore"),
+            JsonAttributesTopic = topics.DeviceRestoreAttributes(mac),
         };
     }
 
@@ -161,11 +206,39 @@ internal static class DiscoveryPayloads
             .Select(d => d.Name)
             .Order(StringComparer.OrdinalIgnoreCase)]);
 
-    public static DeviceStatePayload DeviceState(Device device, DateTimeOffset now, int staleDays)
+    /// <param name="restoreSource">The label the restore_source select shows (<see cref="RestoreSource"/>).</param>
+    public static DeviceStatePayload DeviceState(Device device, DateTimeOffset now, int staleDays, string restoreSource = BackupChoices.None)
     {
         ArgumentNullException.ThrowIfNull(device);
         return new DeviceStatePayload(Timestamp(device.LastBackup), device.NoOfBackups, Result(device.LastResult), device.Version, device.LastBackupSize,
-            device.Include, BackupProblem.Of(device, now, staleDays) is not null);
+            device.Include, BackupProblem.Of(device, now, staleDays) is not null, Restore(device.LastRestore.Result), restoreSource);
+    }
+
+    /// <summary>The select's state: the selected backup if it is still offered, else the newest, else "none".</summary>
+    public static string RestoreSource(IReadOnlyList<BackupChoice> choices, string? selectedFile)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        return choices.FirstOrDefault(c => c.FileName == selectedFile)?.Label ?? (choices.Count > 0 ? choices[0].Label : BackupChoices.None);
+    }
+
+    public static RestoreAttributesPayload RestoreAttributes(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var last = device.LastRestore;
+        return new RestoreAttributesPayload(last.Reason, last.Backup, last.PreRestoreBackup, Timestamp(last.Finished));
+    }
+
+    public static RestoreEventPayload RestoreEvent(RestoreOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return new RestoreEventPayload(
+            outcome.Succeeded ? "restore_succeeded" : "restore_failed",
+            outcome.Source.Name,
+            outcome.Source.Mac.ToString(),
+            outcome.BackupFile,
+            outcome.Device.Mac.ToString(),
+            outcome.Failure?.Reason,
+            outcome.PreRestoreFile);
     }
 
     public static DeviceAttributesPayload DeviceAttributes(Device device, DateTimeOffset now, int staleDays)
@@ -179,7 +252,7 @@ internal static class DiscoveryPayloads
             device.Mac.ToString());
     }
 
-    public static BackupEventPayload Event(BackupOutcome outcome)
+    public static BackupEventPayload BackupEvent(BackupOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return outcome.Kind == BackupOutcomeKind.Succeeded
@@ -209,6 +282,14 @@ internal static class DiscoveryPayloads
     /// <summary>ISO 8601 with an offset, as timestamp sensors need; null stays null (Home Assistant shows "unknown").</summary>
     public static string? Timestamp(DateTimeOffset? value) =>
         value?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static string Restore(RestoreResult result) => result switch
+    {
+        RestoreResult.Success => "success",
+        RestoreResult.Failed => "failed",
+        RestoreResult.Running => "running",
+        _ => "never",
+    };
 
     private static string Result(BackupResultState state) => state switch
     {

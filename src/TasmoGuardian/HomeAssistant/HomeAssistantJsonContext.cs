@@ -12,6 +12,8 @@ namespace TasmoGuardian.HomeAssistant;
 [JsonSerializable(typeof(DeviceStatePayload))]
 [JsonSerializable(typeof(DeviceAttributesPayload))]
 [JsonSerializable(typeof(BackupEventPayload))]
+[JsonSerializable(typeof(RestoreEventPayload))]
+[JsonSerializable(typeof(RestoreAttributesPayload))]
 internal sealed partial class HomeAssistantJsonContext : JsonSerializerContext
 {
     /// <summary>

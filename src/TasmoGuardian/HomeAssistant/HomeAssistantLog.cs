@@ -27,4 +27,7 @@ internal static partial class HomeAssistantLog
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Ignored command on {Topic}: {Problem}")]
     public static partial void CommandIgnoredAgain(ILogger logger, string topic, string problem);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Cannot read the backups of {DeviceName} for its restore select: {Reason}")]
+    public static partial void ChoicesUnreadable(ILogger logger, string deviceName, string reason);
 }

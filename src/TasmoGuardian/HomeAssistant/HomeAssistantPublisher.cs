@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Kinds;
 using TasmoGuardian.Mqtt;
 
 namespace TasmoGuardian.HomeAssistant;
@@ -30,6 +31,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly ManagedMqttClient _mqtt;
     private readonly DeviceRegistry _registry;
     private readonly BackupWorker _worker;
+    private readonly KindCatalog _kinds;
+    private readonly BackupChoices _choices;
+    private readonly RestoreSelection _selection;
     private readonly HomeAssistantTopics _topics;
     private readonly PublisherSettings _settings;
     private readonly GuardianOptions _options;
@@ -42,6 +46,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         ManagedMqttClient mqtt,
         DeviceRegistry registry,
         BackupWorker worker,
+        KindCatalog kinds,
+        BackupChoices choices,
+        RestoreSelection selection,
         HomeAssistantTopics topics,
         PublisherSettings settings,
         GuardianOptions options,
@@ -51,6 +58,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         _mqtt = mqtt;
         _registry = registry;
         _worker = worker;
+        _kinds = kinds;
+        _choices = choices;
+        _selection = selection;
         _topics = topics;
         _settings = settings;
         _options = options;
@@ -72,8 +82,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             }
         };
         _worker.StatusChanged += (_, _) => Post(new PublisherWork.HubChanged());
-        _worker.BackupCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.Event(outcome)));
-        _worker.RunFinished += (_, status) => Post(Event(DiscoveryPayloads.RunFinished(status)));
+        _worker.BackupCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.BackupEvent(outcome), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
+        _worker.RunFinished += (_, status) => Post(Event(DiscoveryPayloads.RunFinished(status), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
+        _worker.RestoreCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.RestoreEvent(outcome), HomeAssistantJsonContext.Relaxed.RestoreEventPayload));
         _mqtt.Connected += (_, _) => Post(new PublisherWork.PublishAll("connected to the broker"));
 
         await _mqtt.SubscribeAsync(_topics.HomeAssistantStatus, MqttQualityOfService.AtLeastOnce, OnHomeAssistantStatusAsync, cancellationToken);
@@ -129,8 +140,10 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
     }
 
-    private static PublisherWork Event(BackupEventPayload payload) =>
-        new PublisherWork.Event(JsonSerializer.SerializeToUtf8Bytes(payload, HomeAssistantJsonContext.Relaxed.BackupEventPayload));
+    /// <summary>The restore_source select of a device changed: its state goes out again.</summary>
+    public void SelectionChanged(Mac mac) => Post(new PublisherWork.DeviceChanged(mac, DeviceChange.None));
+
+    private static PublisherWork Event<T>(T payload, JsonTypeInfo<T> type) => new PublisherWork.Event(JsonSerializer.SerializeToUtf8Bytes(payload, type));
 
     private void Post(PublisherWork work) => _inbox.Writer.TryWrite(work);
 
@@ -141,13 +154,13 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         if (batch.FindLast(w => w is PublisherWork.PublishAll) is PublisherWork.PublishAll all)
         {
             // Everything is republished anyway; the device and hub changes of this batch are part of it.
-            PublishAll(all.Reason, now, pending);
+            await PublishAllAsync(all.Reason, now, pending, cancellationToken);
         }
         else if (batch.Exists(w => w is PublisherWork.TimePassed))
         {
             foreach (var device in _registry.Snapshot())
             {
-                PublishDevice(device, now, force: false, configs: false, states: true, pending);
+                await PublishDeviceAsync(device, now, force: false, configs: false, states: true, pending, cancellationToken);
             }
 
             PublishHub(now, force: false, pending);
@@ -157,11 +170,12 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             var devices = batch.OfType<PublisherWork.DeviceChanged>().ToList();
             foreach (var group in devices.GroupBy(w => w.Mac))
             {
-                // A backup changes states only; the config (and its serialization) is looked at when the device itself changed.
-                var configs = group.Any(w => (w.Change & (DeviceChange.Added | DeviceChange.Identity | DeviceChange.Visibility)) != 0);
+                // The config (and its serialization) is looked at when the device itself changed, or its kept backups
+                // did (the restore_source select lists them); anything else changes states only.
+                var configs = group.Any(w => (w.Change & (DeviceChange.Added | DeviceChange.Identity | DeviceChange.Visibility | DeviceChange.Backup)) != 0);
                 if (_registry.Find(group.Key) is { } device)
                 {
-                    PublishDevice(device, now, force: false, configs, states: true, pending);
+                    await PublishDeviceAsync(device, now, force: false, configs, states: true, pending, cancellationToken);
                 }
             }
 
@@ -191,7 +205,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         await AwaitAllAsync(pending);
     }
 
-    private void PublishAll(string reason, DateTimeOffset now, List<Task> pending)
+    private async Task PublishAllAsync(string reason, DateTimeOffset now, List<Task> pending, CancellationToken cancellationToken)
     {
         if (!_mqtt.IsConnected)
         {
@@ -202,14 +216,14 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force: true, pending);
         foreach (var device in devices)
         {
-            PublishDevice(device, now, force: true, configs: true, states: false, pending);
+            await PublishDeviceAsync(device, now, force: true, configs: true, states: false, pending, cancellationToken);
         }
 
         // States after configs, so Home Assistant has the entities subscribed when their values arrive.
         PublishHub(now, force: true, pending);
         foreach (var device in devices)
         {
-            PublishDevice(device, now, force: true, configs: false, states: true, pending);
+            await PublishDeviceAsync(device, now, force: true, configs: false, states: true, pending, cancellationToken);
         }
 
         HomeAssistantLog.PublishedAll(_logger, devices.Count(d => !d.HiddenInHomeAssistant), reason);
@@ -223,7 +237,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         Publish(_topics.HubAttributes, problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload, force, pending);
     }
 
-    private void PublishDevice(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<Task> pending)
+    private async Task PublishDeviceAsync(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<Task> pending, CancellationToken cancellationToken)
     {
         var mac = device.Mac;
         if (device.HiddenInHomeAssistant)
@@ -232,18 +246,40 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             _published.Remove(_topics.DeviceConfig(mac));
             _published.Remove(_topics.DeviceState(mac));
             _published.Remove(_topics.DeviceAttributes(mac));
+            _published.Remove(_topics.DeviceRestoreAttributes(mac));
             return;
         }
 
+        var kind = _kinds.For(device.Type);
+        var choices = kind.Restore is null ? null : await ChoicesAsync(device, cancellationToken);
         if (configs)
         {
-            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force, pending);
+            Publish(_topics.DeviceConfig(mac), DiscoveryPayloads.Device(device, _topics, GuardianInfo.Version, kind.DisplayName, choices), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force, pending);
         }
 
         if (states)
         {
-            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays), HomeAssistantJsonContext.Relaxed.DeviceStatePayload, force, pending);
+            var source = choices is null ? BackupChoices.None : DiscoveryPayloads.RestoreSource(choices, _selection.For(mac));
+            Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays, source), HomeAssistantJsonContext.Relaxed.DeviceStatePayload, force, pending);
             Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device, now, _options.StaleDays), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload, force, pending);
+            if (choices is not null)
+            {
+                Publish(_topics.DeviceRestoreAttributes(mac), DiscoveryPayloads.RestoreAttributes(device), HomeAssistantJsonContext.Relaxed.RestoreAttributesPayload, force, pending);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<BackupChoice>> ChoicesAsync(Device device, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _choices.ForAsync(device, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // The select then offers nothing until the next change; every other entity is still published.
+            HomeAssistantLog.ChoicesUnreadable(_logger, device.Name, ex.Message);
+            return [];
         }
     }
 

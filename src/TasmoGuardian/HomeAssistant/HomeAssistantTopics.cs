@@ -44,6 +44,12 @@ internal sealed class HomeAssistantTopics
 
     public string Command => $"{Base}/cmnd/backup";
 
+    public string RestoreCommand => $"{Base}/cmnd/restore";
+
+    public string DeviceRestoreFilter => $"{Base}/device/+/restore";
+
+    public string DeviceRestoreSourceFilter => $"{Base}/device/+/restore_source/set";
+
     public static string DeviceId(Mac mac) => $"{HubId}_{mac.ToLowerString()}";
 
     public string DeviceConfig(Mac mac) => $"{Prefix}/device/{DeviceId(mac)}/config";
@@ -52,7 +58,13 @@ internal sealed class HomeAssistantTopics
 
     public string DeviceIncludeCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/include/set";
 
+    public string DeviceRestoreCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/restore";
+
+    public string DeviceRestoreSourceCommand(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/restore_source/set";
+
     public string DeviceState(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/state";
+
+    public string DeviceRestoreAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/restore_attributes";
 
     public string DeviceAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/attributes";
 
@@ -61,6 +73,12 @@ internal sealed class HomeAssistantTopics
 
     /// <summary>The MAC in <c>{base}/device/{mac}/include/set</c>, or null for any other topic.</summary>
     public Mac? MacFromDeviceInclude(string topic) => MacFromDeviceCommand(topic, "/include/set");
+
+    /// <summary>The MAC in <c>{base}/device/{mac}/restore</c>, or null for any other topic.</summary>
+    public Mac? MacFromDeviceRestore(string topic) => MacFromDeviceCommand(topic, "/restore");
+
+    /// <summary>The MAC in <c>{base}/device/{mac}/restore_source/set</c>, or null for any other topic.</summary>
+    public Mac? MacFromDeviceRestoreSource(string topic) => MacFromDeviceCommand(topic, "/restore_source/set");
 
     private Mac? MacFromDeviceCommand(string topic, string suffix)
     {

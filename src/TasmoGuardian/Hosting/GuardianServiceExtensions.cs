@@ -28,6 +28,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<IDeviceStore>(sp => sp.GetRequiredService<DeviceStore>());
         builder.Services.AddSingleton<BackupStore>();
         builder.Services.AddSingleton<RunStore>();
+        builder.Services.AddSingleton<RestoreStore>();
         builder.Services.AddSingleton<BackupReconciler>();
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;
@@ -66,6 +67,9 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<IBackupFileSystem, PhysicalBackupFileSystem>();
         builder.Services.AddSingleton<BackupFiles>();
         builder.Services.AddSingleton<DeviceBackup>();
+        builder.Services.AddSingleton<DeviceRestore>();
+        builder.Services.AddSingleton<RestoreSettings>();
+        builder.Services.AddSingleton<BackupChoices>();
         builder.Services.AddSingleton<BackupWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BackupWorker>());
         builder.Services.AddHostedService<ScheduledBackupService>();
@@ -76,6 +80,7 @@ internal static class GuardianServiceExtensions
     {
         builder.Services.AddSingleton<HomeAssistantTopics>();
         builder.Services.AddSingleton<PublisherSettings>();
+        builder.Services.AddSingleton<RestoreSelection>();
         builder.Services.AddSingleton<HomeAssistantPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HomeAssistantPublisher>());
         builder.Services.AddHostedService<CommandListener>();

@@ -39,4 +39,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Backups are written to {Directory}")]
     public static partial void BackupDirectory(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "The restore of {FileName} was cut off by the last stop while {Stage}; it is recorded as failed. Check the device, or restore its pre-restore backup")]
+    public static partial void RestoreInterrupted(ILogger logger, string fileName, string stage);
 }

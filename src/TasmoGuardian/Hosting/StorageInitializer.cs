@@ -17,16 +17,20 @@ internal sealed class StorageInitializer : IHostedService
     private readonly BackupReconciler _reconciler;
     private readonly BackupFiles _files;
     private readonly DeviceRegistry _registry;
+    private readonly RestoreStore _restores;
     private readonly GuardianOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<StorageInitializer> _logger;
 
-    public StorageInitializer(Database database, BackupReconciler reconciler, BackupFiles files, DeviceRegistry registry, GuardianOptions options, ILogger<StorageInitializer> logger)
+    public StorageInitializer(Database database, BackupReconciler reconciler, BackupFiles files, DeviceRegistry registry, RestoreStore restores, GuardianOptions options, TimeProvider time, ILogger<StorageInitializer> logger)
     {
         _database = database;
         _reconciler = reconciler;
         _files = files;
         _registry = registry;
+        _restores = restores;
         _options = options;
+        _time = time;
         _logger = logger;
     }
 
@@ -42,6 +46,26 @@ internal sealed class StorageInitializer : IHostedService
         HostLog.BackupDirectory(_logger, _files.Root);
         await _reconciler.RunAsync(cancellationToken);
         await _registry.LoadAsync(_options.Devices.Select(d => d.Host), cancellationToken);
+        await LoadRestoresAsync(cancellationToken);
+    }
+
+    /// <summary>A restore the last run never finished ends as failed, saying at which stage; every device shows its last restore.</summary>
+    private async Task LoadRestoresAsync(CancellationToken cancellationToken)
+    {
+        foreach (var cut in await _restores.EndInterruptedAsync(_time.GetUtcNow(), cancellationToken))
+        {
+            HostLog.RestoreInterrupted(_logger, cut.BackupFileName, cut.Stage);
+        }
+
+        var devices = _registry.Snapshot().ToDictionary(d => d.Id);
+        foreach (var last in await _restores.LatestPerDeviceAsync(cancellationToken))
+        {
+            if (devices.TryGetValue(last.DeviceId, out var device))
+            {
+                var result = last.Result == "success" ? RestoreResult.Success : RestoreResult.Failed;
+                await _registry.SetRestoreStateAsync(device.Mac, new RestoreState(result, last.Reason, last.BackupFileName, last.PreRestoreFileName, last.Finished), cancellationToken);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

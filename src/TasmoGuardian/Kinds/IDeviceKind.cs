@@ -5,7 +5,7 @@ namespace TasmoGuardian.Kinds;
 
 /// <summary>
 /// One firmware, in one folder: how a device of this kind is identified, which parts make its backup and how each is
-/// checked. The worker, the store, the file names and Home Assistant know a kind only through this shape; adding a
+/// checked, and how a backup is put back. The worker, the store, the file names and Home Assistant know a kind only through this shape; adding a
 /// kind is a new folder and one line in the composition root. How a kind finds devices by itself (MQTT announcements)
 /// is a hosted service in its folder.
 /// </summary>
@@ -29,4 +29,10 @@ internal interface IDeviceKind
     /// <summary>Downloads every part of the device's configuration and checks each is what it claims to be.</summary>
     /// <exception cref="DeviceException">A part is missing, damaged or not the device's; nothing is returned then.</exception>
     Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken);
+
+    /// <summary>How a backup is put back; null when this kind cannot be restored (<see cref="NoRestoreReason"/> says why).</summary>
+    IRestoreProtocol? Restore { get; }
+
+    /// <summary>Why a kind without <see cref="Restore"/> cannot be restored, as the user reads it; null for kinds that can.</summary>
+    string? NoRestoreReason { get; }
 }

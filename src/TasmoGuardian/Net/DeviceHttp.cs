@@ -58,11 +58,18 @@ internal sealed class DeviceHttp
 
     /// <summary>GET with Basic auth when <paramref name="access"/> has a password.</summary>
     public Task<HttpAnswer> GetAsync(Uri uri, DeviceAccess? access, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken) =>
-        SendAsync(() => Request(HttpMethod.Get, uri, access), uri, timeout, maxBytes, cancellationToken);
+        SendAsync(() => Request(HttpMethod.Get, uri, access, null), uri, timeout, maxBytes, cancellationToken);
 
-    private static HttpRequestMessage Request(HttpMethod method, Uri uri, DeviceAccess? access)
+    /// <summary>
+    /// POST of <paramref name="content"/> (made afresh for the request, so it is never sent half-consumed), with Basic
+    /// auth when <paramref name="access"/> has a password.
+    /// </summary>
+    public Task<HttpAnswer> PostAsync(Uri uri, Func<HttpContent> content, DeviceAccess? access, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken) =>
+        SendAsync(() => Request(HttpMethod.Post, uri, access, content()), uri, timeout, maxBytes, cancellationToken);
+
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, DeviceAccess? access, HttpContent? content)
     {
-        var request = new HttpRequestMessage(method, uri);
+        var request = new HttpRequestMessage(method, uri) { Content = content };
 
         // Tasmota refuses requests whose Referer is not its own address (research §3.2), silently on 15.5 and later;
         // other firmware ignores the header.

@@ -117,7 +117,7 @@ internal sealed class CronSchedule
                         continue;
                     }
 
-                    var occurrence = Resolve(day.ToDateTime(new TimeOnly(hour, minute)), zone);
+                    var occurrence = WallTime.ToInstant(day.ToDateTime(new TimeOnly(hour, minute)), zone);
 
                     // In the second pass of a repeated hour the wall times map to the first pass, already gone.
                     if (occurrence > from)
@@ -132,30 +132,6 @@ internal sealed class CronSchedule
     }
 
     public override string ToString() => _expression;
-
-    private static DateTimeOffset Resolve(DateTime wall, TimeZoneInfo zone)
-    {
-        if (zone.IsInvalidTime(wall))
-        {
-            var valid = wall;
-            do
-            {
-                valid = valid.AddMinutes(1);
-            }
-            while (zone.IsInvalidTime(valid));
-
-            return new DateTimeOffset(valid, zone.GetUtcOffset(valid));
-        }
-
-        if (zone.IsAmbiguousTime(wall))
-        {
-            // The larger offset is the earlier instant: the first time the clock shows this wall time.
-            var offset = zone.GetAmbiguousTimeOffsets(wall).Max();
-            return new DateTimeOffset(wall, offset);
-        }
-
-        return new DateTimeOffset(wall, zone.GetUtcOffset(wall));
-    }
 
     private bool DayMatches(DateOnly day)
     {

@@ -7,8 +7,9 @@ namespace TasmoGuardian.Storage;
 internal sealed class BackupStore
 {
     private const string InsertRow = """
-        INSERT INTO backups (device_id, filename, size, sha256, version, created)
-        VALUES ($device_id, $filename, $size, $sha256, $version, $created);
+        INSERT INTO backups (device_id, filename, size, sha256, version, created, platform, files_filename)
+        VALUES ($device_id, $filename, $size, $sha256, $version, $created, $platform, $files_filename)
+        RETURNING id;
         """;
 
     private const string Recount = """
@@ -32,7 +33,7 @@ internal sealed class BackupStore
 
     private const string ReadSummary = "SELECT noofbackups, lastbackup, last_size FROM devices WHERE id = $device_id;";
 
-    private const string SelectColumns = "SELECT id, device_id, filename, size, sha256, version, created FROM backups";
+    private const string SelectColumns = "SELECT id, device_id, filename, size, sha256, version, created, platform, files_filename FROM backups";
 
     private readonly Database _database;
 
@@ -42,17 +43,18 @@ internal sealed class BackupStore
     }
 
     /// <summary>Records a saved backup and marks the device's last result a success, all or nothing.</summary>
-    public async Task<BackupSummary> RecordSuccessAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken)
+    /// <returns>The device's counts afterwards, and the new row's id.</returns>
+    public async Task<(BackupSummary Summary, long Id)> RecordSuccessAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, InsertRow, cancellationToken, BindRow(record));
+        var id = await ScalarAsync(connection, transaction, InsertRow, cancellationToken, BindRow(record));
         await ExecuteAsync(connection, transaction, Recount, cancellationToken, ("$device_id", record.DeviceId));
         await ExecuteAsync(connection, transaction, MarkSuccess, cancellationToken,
             ("$device_id", record.DeviceId), ("$success", (int)BackupResultState.Success), ("$attempt", SqlTime.Write(attempt)));
         var summary = await SummaryAsync(connection, transaction, record.DeviceId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return summary;
+        return (summary, id);
     }
 
     /// <summary>Newest first.</summary>
@@ -116,6 +118,8 @@ internal sealed class BackupStore
         ("$sha256", record.Sha256),
         ("$version", record.Version),
         ("$created", SqlTime.Write(record.Created)),
+        ("$platform", record.Platform),
+        ("$files_filename", record.FilesFileName),
     ];
 
     private static async Task<BackupSummary> SummaryAsync(SqliteConnection connection, SqliteTransaction transaction, long deviceId, CancellationToken cancellationToken)
@@ -128,6 +132,19 @@ internal sealed class BackupStore
         return await reader.ReadAsync(cancellationToken)
             ? new BackupSummary(reader.GetInt32(0), SqlTime.Read(reader.GetValue(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2))
             : new BackupSummary(0, null, null);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
@@ -156,7 +173,11 @@ internal sealed class BackupStore
                 reader.GetInt64(3),
                 reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
-                SqlTime.Read(reader.GetValue(6)) ?? DateTimeOffset.UnixEpoch));
+                SqlTime.Read(reader.GetValue(6)) ?? DateTimeOffset.UnixEpoch)
+            {
+                Platform = reader.IsDBNull(7) ? null : reader.GetString(7),
+                FilesFileName = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return list;

@@ -9,15 +9,15 @@ internal sealed class DeviceStore : IDeviceStore
 {
     private const string Columns =
         "id, mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname, " +
-        "kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen";
+        "kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen, platform";
 
     private const string SelectAll = $"SELECT {Columns} FROM devices ORDER BY id;";
 
     private const string Insert = """
         INSERT INTO devices (mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname,
-                             kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen)
+                             kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen, platform)
         VALUES ($mac, $name, $ip, $type, $version, $lastbackup, $noofbackups, $name_source, $configured_host, $model, $hostname,
-                $kind_data, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size, $include, $first_seen)
+                $kind_data, $ha_hidden, $last_result, $last_reason, $last_attempt, $last_size, $include, $first_seen, $platform)
         RETURNING id;
         """;
 
@@ -26,7 +26,7 @@ internal sealed class DeviceStore : IDeviceStore
     private const string Update = """
         UPDATE devices SET name = $name, ip = $ip, type = $type, version = $version, name_source = $name_source,
                configured_host = $configured_host, model = $model, hostname = $hostname, kind_data = $kind_data,
-               ha_hidden = $ha_hidden
+               ha_hidden = $ha_hidden, platform = $platform
         WHERE id = $id;
         """;
 
@@ -123,6 +123,7 @@ internal sealed class DeviceStore : IDeviceStore
         command.Parameters.AddWithValue("$hostname", (object?)device.Hostname ?? DBNull.Value);
         command.Parameters.AddWithValue("$kind_data", (object?)device.KindData ?? DBNull.Value);
         command.Parameters.AddWithValue("$ha_hidden", device.HiddenInHomeAssistant ? 1 : 0);
+        command.Parameters.AddWithValue("$platform", (object?)device.Platform ?? DBNull.Value);
     }
 
     private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
@@ -157,6 +158,7 @@ internal sealed class DeviceStore : IDeviceStore
             LastBackupSize = r.IsDBNull(17) ? null : r.GetInt64(17),
             Include = r.GetInt32(18) != 0,
             FirstSeen = SqlTime.Read(r.GetValue(19)),
+            Platform = Text(r, 20),
         };
     }
 }

@@ -80,6 +80,28 @@ internal static class Migrations
         ALTER TABLE devices DROP COLUMN full_topic;
         ALTER TABLE devices DROP COLUMN prefixes;
         """,
+
+        // 5 (0.3.0): restore. What chip a backup was made on (a restore must fit it), the Tasmota user files that
+        // belong to a .dmp, and the history of restores. A restore whose finished is NULL was cut off (see RestoreStore).
+        """
+        ALTER TABLE backups ADD COLUMN platform       TEXT;
+        ALTER TABLE backups ADD COLUMN files_filename TEXT;
+        ALTER TABLE devices ADD COLUMN platform       TEXT;
+        CREATE TABLE restores (
+            id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id             INTEGER NOT NULL REFERENCES devices(id),
+            backup_id             INTEGER,
+            backup_filename       TEXT    NOT NULL,
+            started               TEXT    NOT NULL,
+            finished              TEXT,
+            result                TEXT,
+            reason                TEXT,
+            stage                 TEXT    NOT NULL,
+            pre_restore_backup_id INTEGER,
+            pre_restore_filename  TEXT
+        );
+        CREATE INDEX restores_by_device ON restores(device_id, started);
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

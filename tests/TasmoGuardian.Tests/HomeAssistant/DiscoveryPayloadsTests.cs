@@ -24,7 +24,14 @@ public sealed class DiscoveryPayloadsTests
         ["binary_sensor"] = ["state_topic"],
         ["event"] = ["state_topic", "event_types"],
         ["switch"] = ["command_topic", "state_topic"],
+        ["select"] = ["command_topic", "state_topic", "options"],
     };
+
+    private static readonly BackupChoice[] Choices =
+    [
+        new("Kitchen plug/A1B2C3D4E5F6-2026-11-22_03_00_05-v13.1.0.dmp", "2026-11-22 03:00:05 v13.1.0"),
+        new("Kitchen plug/A1B2C3D4E5F6-2026-11-21_03_00_04-v13.1.0.dmp", "2026-11-21 03:00:04 v13.1.0"),
+    ];
 
     private static readonly Device Tasmota = new()
     {
@@ -106,7 +113,7 @@ public sealed class DiscoveryPayloadsTests
 
             if (component.ContainsKey("options"))
             {
-                Assert.Equal("enum", deviceClass);
+                Assert.Equal(platform == "select" ? null : "enum", deviceClass);
                 Assert.NotEmpty(component["options"]!.AsArray());
             }
 
@@ -138,7 +145,7 @@ public sealed class DiscoveryPayloadsTests
         Assert.Equal("running", (string?)components["running"]!["device_class"]);
         Assert.Equal("%", (string?)components["progress"]!["unit_of_measurement"]);
         Assert.Equal("timestamp", (string?)components["last_run"]!["device_class"]);
-        Assert.Equal(["backup_succeeded", "backup_failed", "backup_all_finished"], components["event"]!["event_types"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(["backup_succeeded", "backup_failed", "backup_all_finished", "restore_succeeded", "restore_failed"], components["event"]!["event_types"]!.AsArray().Select(e => (string)e!));
         Assert.Equal(("problem", "tasmo_guardian/hub/attributes"), ((string?)components["problem"]!["device_class"], (string?)components["problem"]!["json_attributes_topic"]));
     }
 
@@ -149,12 +156,18 @@ public sealed class DiscoveryPayloadsTests
         var components = payload["components"]!.AsObject();
         var device = payload["device"]!;
 
-        Assert.Equal(["backup", "last_backup", "backups", "last_result", "version", "backup_size", "problem", "include"], components.Select(p => p.Key));
+        Assert.Equal(["backup", "last_backup", "backups", "last_result", "version", "backup_size", "problem", "include", "restore_source", "restore", "last_restore"], components.Select(p => p.Key));
         Assert.Equal(
             ["tasmo_guardian_a1b2c3d4e5f6_backup", "tasmo_guardian_a1b2c3d4e5f6_last_backup", "tasmo_guardian_a1b2c3d4e5f6_backups",
              "tasmo_guardian_a1b2c3d4e5f6_last_result", "tasmo_guardian_a1b2c3d4e5f6_version", "tasmo_guardian_a1b2c3d4e5f6_backup_size",
-             "tasmo_guardian_a1b2c3d4e5f6_problem", "tasmo_guardian_a1b2c3d4e5f6_include"],
+             "tasmo_guardian_a1b2c3d4e5f6_problem", "tasmo_guardian_a1b2c3d4e5f6_include", "tasmo_guardian_a1b2c3d4e5f6_restore_source",
+             "tasmo_guardian_a1b2c3d4e5f6_restore", "tasmo_guardian_a1b2c3d4e5f6_last_restore"],
             components.Select(p => (string)p.Value!["unique_id"]!));
+        Assert.Equal(["2026-11-22 03:00:05 v13.1.0", "2026-11-21 03:00:04 v13.1.0"], components["restore_source"]!["options"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(("select", "config", "tasmo_guardian/device/a1b2c3d4e5f6/restore_source/set"), ((string?)components["restore_source"]!["platform"], (string?)components["restore_source"]!["entity_category"], (string?)components["restore_source"]!["command_topic"]));
+        Assert.Equal(("button", "config", false, "tasmo_guardian/device/a1b2c3d4e5f6/restore"), ((string?)components["restore"]!["platform"], (string?)components["restore"]!["entity_category"], (bool?)components["restore"]!["enabled_by_default"], (string?)components["restore"]!["command_topic"]));
+        Assert.Equal(["success", "failed", "never", "running"], components["last_restore"]!["options"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(("diagnostic", "tasmo_guardian/device/a1b2c3d4e5f6/restore_attributes"), ((string?)components["last_restore"]!["entity_category"], (string?)components["last_restore"]!["json_attributes_topic"]));
         Assert.Equal(["success", "failed", "never"], components["last_result"]!["options"]!.AsArray().Select(e => (string)e!));
         Assert.Equal("tasmo_guardian/device/a1b2c3d4e5f6/attributes", (string?)components["last_result"]!["json_attributes_topic"]);
         Assert.Equal("diagnostic", (string?)components["version"]!["entity_category"]);
@@ -186,7 +199,7 @@ public sealed class DiscoveryPayloadsTests
     public void UniqueIds_AreUniqueAcrossEverythingWePublish()
     {
         var devices = Enumerable.Range(1, 50).Select(i => Tasmota with { Mac = Mac.Parse($"A1B2C3D4{i:X4}") });
-        var ids = devices.Select(d => DiscoveryPayloads.Device(d, Topics, "1.0.0")).Append(DiscoveryPayloads.Hub(Topics, "1.0.0"))
+        var ids = devices.Select(d => DiscoveryPayloads.Device(d, Topics, "1.0.0", "Tasmota", Choices)).Append(DiscoveryPayloads.Hub(Topics, "1.0.0"))
             .SelectMany(p => p.Components.Values.Select(c => c.UniqueId))
             .ToList();
 
@@ -201,7 +214,7 @@ public sealed class DiscoveryPayloadsTests
         var attributes = JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(Tasmota, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload);
 
         Assert.Equal("""{"running":false,"progress":0,"last_run":null,"backed_up":0,"skipped":0,"failed":0,"devices":3,"problem":false}""", hub);
-        Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null,"include":true,"problem":false}""", device);
+        Assert.Equal("""{"last_backup":null,"backups":0,"last_result":"never","version":"13.1.0","backup_size":null,"include":true,"problem":false,"last_restore":"never","restore_source":"none"}""", device);
         Assert.Equal("""{"reason":null,"problem":null,"last_attempt":null,"ip":"192.168.1.50","mac":"A1B2C3D4E5F6"}""", attributes);
     }
 
@@ -221,7 +234,7 @@ public sealed class DiscoveryPayloadsTests
         var state = JsonSerializer.Serialize(DiscoveryPayloads.DeviceState(failed, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceStatePayload);
         var attributes = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.DeviceAttributes(failed, Now, 7), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload))!;
 
-        Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096,"include":false,"problem":true}""", state);
+        Assert.Equal("""{"last_backup":"2026-11-22T02:00:05+00:00","backups":4,"last_result":"failed","version":"13.1.0","backup_size":4096,"include":false,"problem":true,"last_restore":"never","restore_source":"none"}""", state);
         Assert.Equal("wrong password (HTTP 401)", (string?)attributes["reason"]);
         Assert.Equal("the last backup failed: wrong password (HTTP 401)", (string?)attributes["problem"]);
     }
@@ -251,9 +264,43 @@ public sealed class DiscoveryPayloadsTests
         var failed = BackupOutcome.Failed(Tasmota, new DeviceFailure(FailureKind.Timeout, "no complete answer within 30 s"));
         var finished = new HubStatus(false, 100, DateTimeOffset.UnixEpoch, 3, 1, 2);
 
-        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096}""", Serialize(DiscoveryPayloads.Event(ok)));
-        Assert.Equal("""{"event_type":"backup_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","reason":"no complete answer within 30 s"}""", Serialize(DiscoveryPayloads.Event(failed)));
+        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096}""", Serialize(DiscoveryPayloads.BackupEvent(ok)));
+        Assert.Equal("""{"event_type":"backup_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","reason":"no complete answer within 30 s"}""", Serialize(DiscoveryPayloads.BackupEvent(failed)));
         Assert.Equal("""{"event_type":"backup_all_finished","backed_up":3,"skipped":1,"failed":2}""", Serialize(DiscoveryPayloads.RunFinished(finished)));
+    }
+
+    [Fact]
+    public void RestoreEvents_CarryEveryKey_WithANullReasonOnSuccess()
+    {
+        var replacement = Tasmota with { Mac = Mac.Parse("A1B2C3D4E5F7"), Name = "New plug" };
+        var ok = new RestoreOutcome(replacement, Tasmota, "Kitchen plug/x.dmp", null, "New plug/y.dmp", Now);
+        var failed = new RestoreOutcome(Tasmota, Tasmota, "Kitchen plug/x.dmp", new DeviceFailure(FailureKind.RestoreRefused, "the backup is from an ESP32, this device is an ESP8266"), "Kitchen plug/z.dmp", Now);
+
+        Assert.Equal(
+            """{"event_type":"restore_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","backup":"Kitchen plug/x.dmp","target":"A1B2C3D4E5F7","reason":null,"pre_restore_backup":"New plug/y.dmp"}""",
+            JsonSerializer.Serialize(DiscoveryPayloads.RestoreEvent(ok), HomeAssistantJsonContext.Relaxed.RestoreEventPayload));
+        Assert.Equal(
+            """{"event_type":"restore_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","backup":"Kitchen plug/x.dmp","target":"A1B2C3D4E5F6","reason":"the backup is from an ESP32, this device is an ESP8266","pre_restore_backup":"Kitchen plug/z.dmp"}""",
+            JsonSerializer.Serialize(DiscoveryPayloads.RestoreEvent(failed), HomeAssistantJsonContext.Relaxed.RestoreEventPayload));
+    }
+
+    [Fact]
+    public void RestoreSource_IsTheSelectedBackup_ElseTheNewest_ElseNone()
+    {
+        Assert.Equal("2026-11-21 03:00:04 v13.1.0", DiscoveryPayloads.RestoreSource(Choices, Choices[1].FileName));
+        Assert.Equal("2026-11-22 03:00:05 v13.1.0", DiscoveryPayloads.RestoreSource(Choices, null));
+        Assert.Equal("2026-11-22 03:00:05 v13.1.0", DiscoveryPayloads.RestoreSource(Choices, "pruned long ago.dmp"));
+        Assert.Equal("none", DiscoveryPayloads.RestoreSource([], null));
+    }
+
+    [Fact]
+    public void KindsWithoutRestore_GetNoRestoreEntities()
+    {
+        var components = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.Device(Wled, Topics, "0.1.0", "WLED", null), HomeAssistantJsonContext.Relaxed.DiscoveryPayload))!["components"]!.AsObject();
+
+        Assert.DoesNotContain("restore", components.Select(p => p.Key));
+        Assert.DoesNotContain("restore_source", components.Select(p => p.Key));
+        Assert.DoesNotContain("last_restore", components.Select(p => p.Key));
     }
 
     [Fact]
@@ -280,8 +327,8 @@ public sealed class DiscoveryPayloadsTests
         var payload = which switch
         {
             "hub" => DiscoveryPayloads.Hub(Topics, "0.1.0"),
-            "tasmota" => DiscoveryPayloads.Device(Tasmota, Topics, "0.1.0"),
-            _ => DiscoveryPayloads.Device(Wled, Topics, "0.1.0"),
+            "tasmota" => DiscoveryPayloads.Device(Tasmota, Topics, "0.1.0", "Tasmota", Choices),
+            _ => DiscoveryPayloads.Device(Wled, Topics, "0.1.0", "WLED", []),
         };
         return JsonNode.Parse(JsonSerializer.Serialize(payload, HomeAssistantJsonContext.Relaxed.DiscoveryPayload))!.AsObject();
     }

@@ -26,6 +26,9 @@ public sealed class GracefulStopTests : IntegrationContext
         await PressAsync($"tasmo_guardian/device/{waiting.Mac.ToLowerInvariant()}/backup");
         await Eventually.TrueAsync(() => device.Requests.Any(r => r.Path == "/dl"), Waits.Short, "the download to begin");
 
+        // The second press must have reached the worker's queue before the stop, or the stop would not see it waiting.
+        await Eventually.TrueAsync(() => app.LogText().Contains($"Backup of {waiting.Mac} queued", StringComparison.Ordinal), Waits.Short, "the second press to be queued");
+
         await app.StopAsync();
 
         // The file and its row, the event, then offline: in that order on the broker.

@@ -49,7 +49,7 @@ internal sealed class Services
     {
         content ??= TasmotaDumpBuilder.Build();
         var saved = await Files.SaveAsync(device, content, "dmp", "13.1.0", when, CancellationToken.None);
-        await Backups.RecordSuccessAsync(new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when), when, CancellationToken.None);
-        return saved;
+        var (_, id) = await Backups.RecordSuccessAsync(new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when), when, CancellationToken.None);
+        return saved with { RecordId = id };
     }
 }

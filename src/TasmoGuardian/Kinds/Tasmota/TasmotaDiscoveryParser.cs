@@ -11,7 +11,7 @@ internal static class TasmotaDiscoveryParser
     {
         if (!Mac.TryParse(topicMac, out var mac))
         {
-            return TasmotaDiscoveryResult.Invalid($"'{Printable(topicMac)}' in the topic is not a MAC");
+            return TasmotaDiscoveryResult.Invalid($"'{DeviceText.Shorten(topicMac, 40)}' in the topic is not a MAC");
         }
 
         if (payload.IsEmpty)
@@ -42,10 +42,7 @@ internal static class TasmotaDiscoveryParser
         var friendlyName = DeviceText.CleanName(JsonRead.FirstString(root, "fn"));
         var topicName = JsonRead.String(root, "t");
         var topicIsValid = TasmotaTopics.IsValidTopicPart(topicName);
-        var (name, source) = deviceName is not null ? (deviceName, NameSource.DeviceName)
-            : friendlyName is not null ? (friendlyName, NameSource.FriendlyName)
-            : topicIsValid && DeviceText.CleanName(topicName) is { } fromTopic ? (fromTopic, NameSource.Topic)
-            : ((string?)null, NameSource.Mac);
+        var (name, source) = DeviceText.PickName(deviceName, friendlyName, topicIsValid ? DeviceText.CleanName(topicName) : null);
 
         return new TasmotaDiscoveryResult(TasmotaDiscoveryKind.Device, mac, new DeviceObservation(mac, DeviceType.Tasmota)
         {
@@ -78,5 +75,4 @@ internal static class TasmotaDiscoveryParser
             : new TasmotaTopic(topic, fullTopic!, prefixes[0], prefixes[1], prefixes[2]);
     }
 
-    private static string Printable(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

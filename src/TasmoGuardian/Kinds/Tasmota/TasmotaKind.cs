@@ -6,7 +6,8 @@ namespace TasmoGuardian.Kinds.Tasmota;
 
 /// <summary>
 /// Tasmota over its web server: identified by <c>/cm?cmnd=Status 0</c>, backed up by <c>/dl</c>, which is accepted
-/// only if <see cref="TasmotaDump"/> does. Found by itself over MQTT by <see cref="TasmotaInventory"/>.
+/// only if <see cref="TasmotaDump"/> does; restored by <see cref="TasmotaRestore"/>. Found by itself over MQTT by
+/// <see cref="TasmotaInventory"/>.
 /// </summary>
 internal sealed class TasmotaKind : IDeviceKind
 {
@@ -21,7 +22,12 @@ internal sealed class TasmotaKind : IDeviceKind
     {
         _http = http;
         _options = options;
+        Restore = new TasmotaRestore(http, options);
     }
+
+    public IRestoreProtocol? Restore { get; }
+
+    public string? NoRestoreReason => null;
 
     public DeviceType Type => DeviceType.Tasmota;
 

@@ -81,10 +81,7 @@ internal static class TasmotaMessageParser
         var deviceName = DeviceText.CleanName(JsonRead.String(s, "DeviceName"));
         var friendlyName = DeviceText.CleanName(JsonRead.FirstString(s, "FriendlyName"));
         var topic = DeviceText.CleanName(JsonRead.String(s, "Topic"));
-        var (name, source) = deviceName is not null ? (deviceName, NameSource.DeviceName)
-            : friendlyName is not null ? (friendlyName, NameSource.FriendlyName)
-            : topic is not null ? (topic, NameSource.Topic)
-            : ((string?)null, NameSource.Mac);
+        var (name, source) = DeviceText.PickName(deviceName, friendlyName, topic);
         return new TasmotaReport { Name = name, NameSource = source };
     }
 

@@ -4,7 +4,7 @@ using TasmoGuardian.Configuration;
 
 namespace TasmoGuardian.Kinds.Wled;
 
-/// <summary>Reads WLED's <c>/json/info</c> (research §5.2): mac (12 lower-case hex), ver, name, ip, arch.</summary>
+/// <summary>Reads WLED's <c>/json/info</c> (research §5.2): mac (12 lower-case hex), ver, name, ip, arch (the chip: esp8266, esp32, esp32-c3, …).</summary>
 internal static class WledInfoParser
 {
     public static DeviceObservation? Parse(ReadOnlyMemory<byte> payload, out string? problem)
@@ -34,6 +34,7 @@ internal static class WledInfoParser
             Version = DeviceText.CleanVersion(JsonRead.String(info, "ver")),
             Ip = DeviceText.CleanIp(JsonRead.String(info, "ip")),
             Model = arch is null ? "WLED" : $"WLED {arch.ToUpperInvariant()}",
+            Platform = arch?.ToUpperInvariant(),
         };
     }
 }

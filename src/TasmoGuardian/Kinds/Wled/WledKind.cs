@@ -25,7 +25,12 @@ internal sealed class WledKind : IDeviceKind
         _http = http;
         _options = options;
         _time = time;
+        Restore = new WledRestore(http, options);
     }
+
+    public IRestoreProtocol? Restore { get; }
+
+    public string? NoRestoreReason => null;
 
     public DeviceType Type => DeviceType.Wled;
 
@@ -38,17 +43,17 @@ internal sealed class WledKind : IDeviceKind
     public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/json/info"), null, _options.RequestTimeout, MaxInfoBytes, cancellationToken),
-            "/json/info",
-            passwordSent: false);
-        return WledInfoParser.Parse(answer.Body, out var problem)
+        return WledInfoParser.Parse(await InfoAsync(access, cancellationToken), out var problem)
             ?? throw DeviceException.Of(FailureKind.NotADump, problem ?? "the answer could not be read");
     }
 
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
+
+        // The chip (arch) is not in cfg.json, and a restore must fit it: recorded with the backup.
+        var info = WledInfoParser.Parse(await InfoAsync(access, cancellationToken), out var problem)
+            ?? throw DeviceException.Of(FailureKind.NotADump, $"/json/info could not be read ({problem})");
         var config = await FetchAsync(access, "cfg.json", missingIsEmpty: false, cancellationToken);
         var presets = await FetchAsync(access, "presets.json", missingIsEmpty: true, cancellationToken);
 
@@ -60,8 +65,14 @@ internal sealed class WledKind : IDeviceKind
             await AddAsync(archive, "presets.json", presets, stamp, cancellationToken);
         }
 
-        return new DownloadedBackup(zip.ToArray(), "zip", null);
+        return new DownloadedBackup(zip.ToArray(), "zip", info.Version, info.Platform);
     }
+
+    private async Task<byte[]> InfoAsync(DeviceAccess access, CancellationToken cancellationToken) =>
+        DeviceHttp.RequireOk(
+            await _http.GetAsync(new Uri($"http://{access.Host}/json/info"), null, _options.RequestTimeout, MaxInfoBytes, cancellationToken),
+            "/json/info",
+            passwordSent: false).Body;
 
     private static async Task AddAsync(ZipArchive archive, string name, byte[] content, DateTimeOffset stamp, CancellationToken cancellationToken)
     {

@@ -1,3 +1,0 @@
-namespace TasmoGuardian.Mqtt.Packets;
-
-internal readonly record struct MqttTopicSubscription(string Filter, MqttQualityOfService QualityOfService);

@@ -1,0 +1,49 @@
+using TasmoGuardian.Devices;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds;
+
+/// <summary>
+/// How one kind puts a stored backup back on a device. The safe order (check the file, probe, take the pre-restore
+/// backup, check platform and version, upload, wait for the restart, compare) is the worker's, the same for every kind
+/// (Backups/DeviceRestore); a kind supplies the steps. Every failure is a <see cref="DeviceException"/> whose reason a
+/// user understands.
+/// </summary>
+internal interface IRestoreProtocol
+{
+    /// <summary>
+    /// Opens a stored backup: it must pass the same checks as a fresh one. <paramref name="recordedPlatform"/> is what
+    /// the backup's row says it was made on, for kinds whose files do not say it themselves.
+    /// </summary>
+    RestoreImage Open(byte[] stored, string? recordedPlatform);
+
+    /// <summary>Asks the device who and how it is now; fails when it cannot be restored as it is (wrong password, user mode).</summary>
+    Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken);
+
+    /// <summary>What else must hold before anything is sent, now that the device's current state is known; null when all does.</summary>
+    string? Refuses(RestoreImage image, DownloadedBackup current);
+
+    /// <summary>Sends the backup. Returns once the device has accepted it (and restarts by itself, or was told to).</summary>
+    Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken);
+
+    /// <summary>Whether a fresh download shows what was restored; null when it does, else what differs.</summary>
+    string? Differences(RestoreImage image, DownloadedBackup after);
+}
+
+/// <summary>A stored backup, checked and ready to be sent: the bytes, and what they say about the device they came from.</summary>
+/// <param name="Version">In the form <see cref="DeviceProbe.Version"/> has, so the two can be compared.</param>
+internal sealed record RestoreImage(byte[] Content, string? Platform, string? Version)
+{
+    /// <summary>The kind's own reading of the file, for its upload and comparison.</summary>
+    public object? Parsed { get; init; }
+}
+
+/// <summary>A device as a restore sees it: the firmware version, and what shows that it restarted.</summary>
+internal sealed record DeviceProbe(string? Version)
+{
+    /// <summary>Counts restarts (Tasmota's BootCount); null when the device does not tell.</summary>
+    public long? BootCount { get; init; }
+
+    /// <summary>Time since the device started; a value smaller than the time since the upload shows a restart.</summary>
+    public TimeSpan? Uptime { get; init; }
+}
