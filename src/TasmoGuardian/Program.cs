@@ -81,6 +81,13 @@ internal static class Program
 
             return 0;
         }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM while starting (the Supervisor stops the add-on before it was up): a stop, not a crash. RunAsync
+            // has disposed what had started; nothing was running yet that a graceful stop would have to finish.
+            HostLog.StoppedWhileStarting(logger);
+            return 0;
+        }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             HostLog.CannotStart(logger, ex.Message);

@@ -111,6 +111,15 @@ public sealed class GuardianProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM without waiting for the exit.</summary>
+    public void RequestStop()
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, 15);
+        }
+    }
+
     /// <summary>SIGTERM, as the Supervisor stops an add-on; waits for the exit.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {

@@ -95,24 +95,6 @@ internal sealed class DeviceRestore
 
     private static DeviceException Refused(string reason) => DeviceException.Of(FailureKind.RestoreRefused, reason);
 
-    private static bool IsNewer(string backup, string device)
-    {
-        static int[] Parts(string v) => [.. v.Split('.', '-', '(').TakeWhile(p => p.Length > 0 && p.All(char.IsAsciiDigit)).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
-        var a = Parts(backup);
-        var b = Parts(device);
-        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
-        {
-            var x = i < a.Length ? a[i] : 0;
-            var y = i < b.Length ? b[i] : 0;
-            if (x != y)
-            {
-                return x > y;
-            }
-        }
-
-        return false;
-    }
-
     private async Task<RestoreOutcome> RunStepsAsync(Run run, Action<BackupOutcome> preRestoreDone, CancellationToken cancellationToken)
     {
         var (request, source, target) = (run.Request, run.Source, run.Target);
@@ -156,7 +138,7 @@ internal sealed class DeviceRestore
             throw Refused("the backup does not record the chip it was made on, so it can only go back onto the device it came from");
         }
 
-        if (!request.Force && image.Version is { } backupVersion && before.Version is { } deviceVersion && IsNewer(backupVersion, deviceVersion))
+        if (!request.Force && image.Version is { } backupVersion && before.Version is { } deviceVersion && FirmwareVersion.IsNewer(backupVersion, deviceVersion))
         {
             throw Refused($"the backup is from firmware {backupVersion}, newer than the device's {deviceVersion}; restoring it could break the device's settings. Update the device first, or ask for the restore with force");
         }

@@ -42,4 +42,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "The restore of {FileName} was cut off by the last stop while {Stage}; it is recorded as failed. Check the device, or restore its pre-restore backup")]
     public static partial void RestoreInterrupted(ILogger logger, string fileName, string stage);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "Stopped while starting: asked to stop before start-up had finished")]
+    public static partial void StoppedWhileStarting(ILogger logger);
 }

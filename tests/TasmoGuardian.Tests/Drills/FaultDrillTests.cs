@@ -92,6 +92,41 @@ public sealed class FaultDrillTests : IntegrationContext
     }
 
     [Fact]
+    public async Task TwentyRestoresInARow_OntoAFakeFleet_AreAllVerified_AndLeaveNothingHalfDone()
+    {
+        var fleet = new List<FakeTasmota>();
+        for (var i = 0; i < 5; i++)
+        {
+            fleet.Add(await DiscoveredTasmotaAsync($"Drill {i}", d => d.RestartTime = TimeSpan.FromMilliseconds(300)));
+        }
+
+        var options = GuardianApp.DefaultOptions(Folder);
+        await using var app = await StartAppAsync(options, s => s.AddSingleton(new RestoreSettings { RestartLimit = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(100) }));
+        await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 5, "the fleet");
+        await PressAsync("tasmo_guardian/hub/backup_all");
+        await Eventually.TrueAsync(() => Events("backup_all_finished").Count == 1, Waits.Long, () => Recorder.Summary());
+        var original = fleet.ToDictionary(d => d.Mac, d => TasmotaDumpBuilder.Settings(d.Dump));
+
+        for (var round = 0; round < 20; round++)
+        {
+            // Between restores the device changes; each restore puts the first backup back, by name.
+            var device = fleet[round % fleet.Count];
+            device.Dump = TasmotaDumpBuilder.Build(0x0D010000, seed: 1000 + round);
+            var first = Sql.Query(Folder.Database, $"SELECT b.filename FROM backups b JOIN devices d ON d.id = b.device_id WHERE d.mac = '{device.Mac}' ORDER BY b.id LIMIT 1").Single()["filename"];
+            await PublishAsync("tasmo_guardian/cmnd/restore", $$"""{"device":"{{device.Mac}}","backup":"{{first}}"}""");
+            await Eventually.TrueAsync(() => Events("restore_succeeded").Count + Events("restore_failed").Count == round + 1, Waits.Long, () => Recorder.Summary());
+            Assert.Equal(original[device.Mac][0x10..0xF00], TasmotaDumpBuilder.Settings(device.Dump)[0x10..0xF00]);
+        }
+
+        Assert.Equal(20, Events("restore_succeeded").Count);
+        Assert.Empty(Events("restore_failed"));
+        Assert.Equal(20, Sql.Scalar(Folder.Database, "SELECT COUNT(*) FROM restores WHERE result = 'success' AND finished IS NOT NULL AND pre_restore_filename IS NOT NULL"));
+        Assert.Equal(25, Sql.Scalar(Folder.Database, "SELECT COUNT(*) FROM backups"));
+        Assert.All(fleet, d => Assert.Equal(0, d.UnarmedUploads));
+        ProcessTests.AssertFilesAndRowsAgree(Folder);
+    }
+
+    [Fact]
     public async Task TenThousandFuzzedPayloads_OnEveryTopicItReads_ChangeNothingThatMatters()
     {
         var options = GuardianApp.DefaultOptions(Folder) with { RequestTimeoutSeconds = 1 };

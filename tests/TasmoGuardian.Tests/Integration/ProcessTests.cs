@@ -84,6 +84,67 @@ public sealed class ProcessTests : IntegrationContext
     }
 
     [Fact]
+    public async Task Sigkill_DuringARestore_LeavesThePreRestoreBackup_AndARowThatSaysWhatHappened()
+    {
+        var plug = await DiscoveredTasmotaAsync("Plug", d => d.RestartTime = TimeSpan.FromSeconds(30));
+        var options = OptionsFile.For(Broker, Folder);
+        await using (var program = Start(options))
+        {
+            await Recorder.WaitForAsync(m => m.Topic == ConfigTopic(plug), Waits.Long, "the device");
+            await PressAsync($"tasmo_guardian/device/{plug.Mac.ToLowerInvariant()}/backup");
+            await Eventually.TrueAsync(() => Events("backup_succeeded").Count == 1, Waits.Long, () => Recorder.Summary());
+            await PublishAsync("tasmo_guardian/cmnd/restore", $$"""{"device":"{{plug.Mac}}"}""");
+
+            // Uploaded and accepted: the device is restarting (for 30 s) when the power goes.
+            await Eventually.TrueAsync(() => plug.Uploads.Count == 1, Waits.Long, "the upload");
+            await Eventually.TrueAsync(() => (string?)Sql.Query(Folder.Database, "SELECT stage FROM restores").Single()["stage"] == "waiting for the device to restart", Waits.Long, "the restore to wait for the restart");
+            await program.KillAsync();
+        }
+
+        await using (var again = Start(options))
+        {
+            await again.WaitForOutputAsync("was cut off by the last stop while waiting for the device to restart", Waits.Long);
+            await again.WaitForOutputAsync("Published Home Assistant discovery", Waits.Long);
+            var exit = await again.TerminateAsync(Waits.Long);
+            Assert.True(exit == 0, again.Output);
+        }
+
+        var row = Sql.Query(Folder.Database, "SELECT * FROM restores").Single();
+        Assert.Equal("failed", (string?)row["result"]);
+        Assert.Equal("the add-on stopped while waiting for the device to restart; the device may be half restored: check it, or restore the pre-restore backup", (string?)row["reason"]);
+        Assert.True(File.Exists(Path.Combine(Folder.Backups, (string)row["pre_restore_filename"]!)));
+        AssertFilesAndRowsAgree(Folder);
+    }
+
+    [Fact]
+    public async Task Sigterm_WhileStarting_IsAGracefulStop_NotACrash()
+    {
+        // The database is held by another program, so start-up waits in its migration: the Supervisor's SIGTERM comes
+        // then, as when the add-on is stopped right after it was started.
+        Directory.CreateDirectory(Folder.Data);
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Folder.Database};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            begin.ExecuteNonQuery();
+        }
+
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await Eventually.TrueAsync(() => OpenFiles(program.Id).Any(f => f.EndsWith("tasmo_guardian.db", StringComparison.Ordinal)), Waits.Long, "the program to open the database");
+
+        // SQLite's wait for the lock does not hear the stop; the next step of the start-up does, once the lock is gone.
+        program.RequestStop();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        holder.Close();
+        var exit = await program.WaitForExitAsync(Waits.Long);
+
+        Assert.True(exit == 0, program.Output);
+        Assert.Contains("Stopped while starting", program.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", program.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadOption_StopsStartUp_WithOneLineNamingIt()
     {
         var options = OptionsFile.For(Broker, Folder);
@@ -242,6 +303,18 @@ public sealed class ProcessTests : IntegrationContext
 
     private string ServiceAnswer(string password) =>
         $$$"""{"result":"ok","data":{"host":"{{{Broker.Host}}}","port":"{{{Broker.Port}}}","ssl":false,"protocol":"3.1.1","username":"{{{Broker.Username}}}","password":"{{{password}}}","addon":"core_mosquitto"}}""";
+
+    private static IEnumerable<string> OpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? string.Empty).ToList();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
 
     private GuardianProcess Start(Dictionary<string, object?> options, IReadOnlyDictionary<string, string?>? environment = null) =>
         GuardianProcess.Start(["--options", OptionsFile.Write(Folder, options), "--data-dir", Folder.Data], environment);

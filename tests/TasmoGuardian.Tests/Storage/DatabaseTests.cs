@@ -58,6 +58,32 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_CarriesA020DatabaseForward_ToTheRestoreSchema()
+    {
+        // A 0.2.0 database: steps 1 to 4, a device and its backup.
+        using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = string.Join("\n", Migrations.Steps.Take(4)) + """
+                PRAGMA user_version = 4;
+                INSERT INTO devices (mac, name, ip, type, version, lastbackup, noofbackups) VALUES ('A1B2C3D4E5F6', 'Plug', '10.0.0.9', 0, '13.1.0', '2026-11-24T03:00:05Z', 1);
+                INSERT INTO backups (device_id, filename, size, sha256, version, created) VALUES (1, 'Plug/x.dmp', 4096, 'ab', '13.1.0', '2026-11-24T03:00:05Z');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var (from, to) = await new Database(new GuardianPaths(_folder.OptionsFile, _folder.Data)).MigrateAsync(CancellationToken.None);
+
+        Assert.Equal((4, 5), (from, to));
+        var backup = Sql.Query(_folder.Database, "SELECT filename, platform, files_filename FROM backups").Single();
+        Assert.Equal(("Plug/x.dmp", null, null), ((string?)backup["filename"], backup["platform"], backup["files_filename"]));
+        var restoreColumns = Sql.Query(_folder.Database, "PRAGMA table_info(restores)").Select(r => (string)r["name"]!).ToHashSet();
+        Assert.Subset(restoreColumns, new HashSet<string> { "id", "device_id", "backup_id", "started", "finished", "result", "reason", "pre_restore_backup_id" });
+        Assert.Equal(0, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM restores"));
+    }
+
+    [Fact]
     public async Task Migrate_Refuses_ADatabaseFromANewerRelease()
     {
         using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=False"))
