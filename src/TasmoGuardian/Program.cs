@@ -64,7 +64,11 @@ internal static class Program
             }
         }
 
-        using var host = CreateBuilder(options, commandLine.Paths, broker).Build();
+        // Only the hub's link into Home Assistant depends on it; a Supervisor that does not answer in time costs nothing else.
+        using var supervisorHttp = new HttpClient();
+        var slug = await SupervisorInfo.AskSlugAsync(Environment.GetEnvironmentVariable, supervisorHttp, TimeSpan.FromSeconds(5));
+
+        using var host = CreateBuilder(options, commandLine.Paths, broker, link: HomeAssistant.HubLink.For(slug)).Build();
         var loops = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         try
         {
@@ -96,7 +100,7 @@ internal static class Program
     }
 
     /// <summary>The whole program as a host; tests build it with their own clock and settings.</summary>
-    internal static HostApplicationBuilder CreateBuilder(GuardianOptions options, GuardianPaths paths, BrokerSource broker, TimeProvider? time = null)
+    internal static HostApplicationBuilder CreateBuilder(GuardianOptions options, GuardianPaths paths, BrokerSource broker, TimeProvider? time = null, HomeAssistant.HubLink? link = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -116,6 +120,7 @@ internal static class Program
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton(link ?? HomeAssistant.HubLink.For(null));
 
         builder.AddGuardianStorage()
             .AddGuardianDevices()

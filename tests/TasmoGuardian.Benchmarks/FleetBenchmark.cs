@@ -25,8 +25,12 @@ internal static class FleetBenchmark
 
         var delay = TimeSpan.FromMilliseconds(Option(args, "--delay-ms", 50));
         var program = OptionText(args, "--program");
-        var environment = args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length)
-            .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
+        // The add-on image's runtime settings (Dockerfile ENV), unless --env says otherwise.
+        var environment = new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x100000", ["DOTNET_EnableDiagnostics"] = "0" };
+        foreach (var (key, value) in args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length).Select(p => args[p.i + 1].Split('=', 2)).Select(kv => (kv[0], kv[1])))
+        {
+            environment[key] = value.Length == 0 ? null : value;
+        }
         var rows = new List<string>();
         foreach (var n in sizes)
         {

@@ -44,6 +44,10 @@ internal sealed class DiscoveryDevice
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SwVersion { get; init; }
 
+    [JsonPropertyName("hw_version")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HwVersion { get; init; }
+
     [JsonPropertyName("configuration_url")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ConfigurationUrl { get; init; }

@@ -15,7 +15,7 @@ internal static class DiscoveryPayloads
     public static readonly IReadOnlyList<string> ResultOptions = ["success", "failed", "never"];
     public static readonly IReadOnlyList<string> RestoreOptions = ["success", "failed", "never", "running"];
 
-    public static DiscoveryPayload Hub(HomeAssistantTopics topics, string version)
+    public static DiscoveryPayload Hub(HomeAssistantTopics topics, string version, string? configurationUrl = null)
     {
         ArgumentNullException.ThrowIfNull(topics);
         var state = topics.HubState;
@@ -28,7 +28,7 @@ internal static class DiscoveryPayloads
                 Manufacturer = GuardianInfo.Name,
                 Model = "Backup hub",
                 SwVersion = version,
-                ConfigurationUrl = GuardianInfo.ProjectUrl,
+                ConfigurationUrl = configurationUrl ?? GuardianInfo.ProjectUrl,
             },
             Origin = Origin(version),
             Availability = Availability(topics),
@@ -55,10 +55,10 @@ internal static class DiscoveryPayloads
                     StateTopic = state,
                     ValueTemplate = Template("last_run"),
                 },
-                ["backed_up"] = Component("sensor", "backed_up", "Backed up", "mdi:check-circle-outline") with { StateTopic = state, ValueTemplate = Template("backed_up") },
-                ["skipped"] = Component("sensor", "skipped", "Skipped", "mdi:debug-step-over") with { StateTopic = state, ValueTemplate = Template("skipped") },
-                ["failed"] = Component("sensor", "failed", "Failed", "mdi:alert-circle-outline") with { StateTopic = state, ValueTemplate = Template("failed") },
-                ["devices"] = Component("sensor", "devices", "Devices", "mdi:devices") with { StateTopic = state, ValueTemplate = Template("devices") },
+                ["backed_up"] = Component("sensor", "backed_up", "Backed up", "mdi:check-circle-outline") with { StateTopic = state, ValueTemplate = Template("backed_up"), StateClass = "measurement" },
+                ["skipped"] = Component("sensor", "skipped", "Skipped", "mdi:debug-step-over") with { StateTopic = state, ValueTemplate = Template("skipped"), StateClass = "measurement" },
+                ["failed"] = Component("sensor", "failed", "Failed", "mdi:alert-circle-outline") with { StateTopic = state, ValueTemplate = Template("failed"), StateClass = "measurement" },
+                ["devices"] = Component("sensor", "devices", "Devices", "mdi:devices") with { StateTopic = state, ValueTemplate = Template("devices"), StateClass = "measurement" },
                 ["event"] = Component("event", "event", "Backup event", "mdi:bell-ring-outline") with { StateTopic = topics.Event, EventTypes = EventTypes },
                 ["problem"] = Component("binary_sensor", "problem", "Backup problem", null) with
                 {
@@ -94,7 +94,10 @@ internal static class DiscoveryPayloads
                 Connections = [["mac", mac.ToColonString()]],
                 Name = device.Name,
                 Manufacturer = firmware,
-                Model = device.Model ?? firmware,
+
+                // Since Home Assistant 2026.8 the firmware's own integration shows the same device separately: ours says what it is.
+                Model = $"Tasmo Guardian backup of {device.Model ?? firmware}",
+                HwVersion = device.Platform,
                 SwVersion = device.Version,
                 ConfigurationUrl = device.Address is { } address ? $"http://{address}/" : null,
                 ViaDevice = HomeAssistantTopics.HubId,
@@ -122,6 +125,7 @@ internal static class DiscoveryPayloads
             {
                 StateTopic = state,
                 ValueTemplate = Template("backups"),
+                StateClass = "measurement",
             },
             ["last_result"] = Component("sensor", $"{mac.ToLowerString()}_last_result", "Last result", "mdi:shield-check-outline") with
             {

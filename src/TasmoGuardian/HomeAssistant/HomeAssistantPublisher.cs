@@ -34,6 +34,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly KindCatalog _kinds;
     private readonly BackupChoices _choices;
     private readonly RestoreSelection _selection;
+    private readonly HubLink _link;
     private readonly HomeAssistantTopics _topics;
     private readonly PublisherSettings _settings;
     private readonly GuardianOptions _options;
@@ -49,6 +50,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         KindCatalog kinds,
         BackupChoices choices,
         RestoreSelection selection,
+        HubLink link,
         HomeAssistantTopics topics,
         PublisherSettings settings,
         GuardianOptions options,
@@ -61,6 +63,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         _kinds = kinds;
         _choices = choices;
         _selection = selection;
+        _link = link;
         _topics = topics;
         _settings = settings;
         _options = options;
@@ -213,7 +216,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
 
         var devices = _registry.Snapshot();
-        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force: true, pending);
+        Publish(_topics.HubConfig, DiscoveryPayloads.Hub(_topics, GuardianInfo.Version, _link.ConfigurationUrl), HomeAssistantJsonContext.Relaxed.DiscoveryPayload, force: true, pending);
         foreach (var device in devices)
         {
             await PublishDeviceAsync(device, now, force: true, configs: true, states: false, pending, cancellationToken);

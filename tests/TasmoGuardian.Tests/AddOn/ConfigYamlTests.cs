@@ -63,13 +63,88 @@ public sealed partial class ConfigYamlTests
     }
 
     [Fact]
-    public void Config_MapsShareWritable_AndItsOwnConfigFolder()
+    public void Config_MapsShareWritable_AndNothingItDoesNotUse()
     {
         var maps = Sequence(Config, "map").Cast<YamlMappingNode>().ToDictionary(m => Scalar(m, "type"));
 
+        // /share for the backups; no app_config: the program reads nothing there.
+        Assert.Equal(["share"], maps.Keys);
         Assert.Equal("false", Scalar(maps["share"], "read_only"));
-        Assert.True(maps.ContainsKey("app_config"));
         Assert.StartsWith("/share/", Scalar((YamlMappingNode)Config["options"], "backup_dir"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_PassesTheAddOnLintersSchema()
+    {
+        // The linter's own schema (tests/fixtures/homeassistant); its one Python-style group syntax read as .NET's.
+        var schemaText = Read("tests/fixtures/homeassistant/addon-linter-config.schema.json").Replace("(?P<", "(?<", StringComparison.Ordinal);
+        var schema = global::Json.Schema.JsonSchema.FromText(schemaText);
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(ToPlain(Config)));
+        var config = document.RootElement;
+
+        var result = schema.Evaluate(config, new global::Json.Schema.EvaluationOptions { OutputFormat = global::Json.Schema.OutputFormat.List });
+
+        Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+    }
+
+    [Fact]
+    public void Config_IsExperimentalUntil1_0_AndNeedsAHomeAssistantThatKnowsDefaultEntityId()
+    {
+        Assert.Equal("experimental", Scalar(Config, "stage"));
+        Assert.Equal("2025.10.0", Scalar(Config, "homeassistant"));
+    }
+
+    [Fact]
+    public void Options_ShowThePasswordAndTheLogLevel_WithoutTheUnusedOptionsSwitch()
+    {
+        var options = (YamlMappingNode)Config["options"];
+
+        Assert.Equal(string.Empty, Scalar(options, "tasmota_password"));
+        Assert.Equal("info", Scalar(options, "log_level"));
+    }
+
+    [Fact]
+    public void AppArmorProfile_IsNamedAfterTheSlug_AndConfinesTheProgram()
+    {
+        var profile = Read("apparmor.txt");
+
+        Assert.Matches(@"(?m)^profile tasmo_guardian flags=\(attach_disconnected,mediate_deleted\) \{", profile);
+        Assert.Contains("/opt/tasmo_guardian/TasmoGuardian cx -> tasmo_guardian_program,", profile, StringComparison.Ordinal);
+        var program = profile[profile.IndexOf("profile tasmo_guardian_program", StringComparison.Ordinal)..];
+        foreach (var rule in new[] { "/data/** rwk,", "/share/** rwk,", "/tmp/** rwk,", "network inet stream,", "/opt/tasmo_guardian/** mr," })
+        {
+            Assert.Contains(rule, program, StringComparison.Ordinal);
+        }
+
+        // Nothing beyond what it needs: no blanket file access, no capabilities, no other programs.
+        Assert.DoesNotContain("\n    file,", program, StringComparison.Ordinal);
+        Assert.DoesNotContain("capability", program, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"/bin/\S+ [a-z]*x", program);
+        Assert.Equal(profile.Count(c => c == '{'), profile.Count(c => c == '}'));
+    }
+
+    [Fact]
+    public void Blueprint_NotifiesWhenTheHubsProblemSensorTurnsOn_NotOnARestart()
+    {
+        var blueprint = Load("blueprints/backup_problem_notify.yaml");
+        var metadata = (YamlMappingNode)blueprint["blueprint"];
+        Assert.Equal("automation", Scalar(metadata, "domain"));
+        Assert.Equal("binary_sensor.tasmo_guardian_problem", Scalar((YamlMappingNode)metadata["input"]["problem_sensor"], "default"));
+
+        var trigger = (YamlMappingNode)Sequence(blueprint, "triggers").Single();
+        Assert.Equal(("state", "on"), (Scalar(trigger, "trigger"), Scalar(trigger, "to")));
+        Assert.Equal(["unavailable", "unknown"], Sequence(trigger, "not_from").Select(n => ((YamlScalarNode)n).Value));
+        Assert.Contains("state_attr(sensor, 'devices')", Read("blueprints/backup_problem_notify.yaml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Docs_Automations_DoNotFireOnARestart()
+    {
+        // Every automation in DOCS.md that triggers on a state also ignores the restart's unavailable and unknown.
+        var docs = Read("addon/DOCS.md");
+        var stateTriggers = Regex.Matches(docs, @"- trigger: state\n(?:\s{4,}[^\n]*\n)+");
+        Assert.NotEmpty(stateTriggers);
+        Assert.All(stateTriggers, m => Assert.Contains("not_from:", m.Value, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,7 +153,6 @@ public sealed partial class ConfigYamlTests
         var version = Scalar(Config, "version");
 
         Assert.Equal(GuardianInfo.Version, version);
-        Assert.Contains($"io.hass.version=\"{version}\"", Read("Dockerfile"), StringComparison.Ordinal);
         Assert.Contains($"## [{version}]", Read("CHANGELOG.md"), StringComparison.Ordinal);
     }
 
@@ -115,7 +189,7 @@ public sealed partial class ConfigYamlTests
 
         Assert.Equal(GuardianOptions.Keys, names);
         var entry = (YamlMappingNode)((YamlSequenceNode)Config["schema"]["devices"]).Children[0];
-        Assert.Equal(["host", "type", "name", "password"], entry.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        Assert.Equal(["host", "type", "name", "username", "password"], entry.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
     }
 
     [Fact]
@@ -157,7 +231,7 @@ public sealed partial class ConfigYamlTests
         }
 
         var fields = (YamlMappingNode)configuration["devices"]["fields"];
-        foreach (var field in new[] { "host", "type", "name", "password" })
+        foreach (var field in new[] { "host", "type", "name", "username", "password" })
         {
             Assert.False(string.IsNullOrWhiteSpace(Scalar((YamlMappingNode)fields[field], "description")), field);
         }
@@ -192,9 +266,14 @@ public sealed partial class ConfigYamlTests
         Assert.Contains("linux-musl-x64", dockerfile, StringComparison.Ordinal);
         Assert.Contains("linux-musl-arm64", dockerfile, StringComparison.Ordinal);
         Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("io.hass.type=\"app\"", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("io.hass.arch=\"amd64|aarch64\"", dockerfile, StringComparison.Ordinal);
         Assert.DoesNotContain("BUILD_FROM", dockerfile, StringComparison.Ordinal);
+
+        // The builder sets the labels from config.yaml; the base image has tzdata already.
+        Assert.DoesNotMatch(@"(?m)^LABEL", dockerfile);
+        Assert.DoesNotMatch(@"apk add[^\n]*tzdata", dockerfile);
+
+        // The memory settings the README's figures were measured with.
+        Assert.Contains("DOTNET_GCgen0size=0x100000", dockerfile, StringComparison.Ordinal);
 
         var run = Read("addon/rootfs/etc/services.d/tasmo-guardian/run");
         Assert.Contains("exec /opt/tasmo_guardian/TasmoGuardian --options /data/options.json --data-dir /data", run, StringComparison.Ordinal);

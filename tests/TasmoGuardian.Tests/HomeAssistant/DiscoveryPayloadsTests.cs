@@ -42,6 +42,7 @@ public sealed class DiscoveryPayloadsTests
         Ip = "192.168.1.50",
         Version = "13.1.0",
         Model = "Sonoff Basic",
+        Platform = "ESP8266",
         KindData = new TasmotaTopic("kitchen", TasmotaTopic.DefaultFullTopic).Encode(),
     };
 
@@ -180,7 +181,8 @@ public sealed class DiscoveryPayloadsTests
 
         Assert.Equal("tasmo_guardian_a1b2c3d4e5f6", (string?)device["identifiers"]![0]);
         Assert.Equal("[[\"mac\",\"a1:b2:c3:d4:e5:f6\"]]", device["connections"]!.ToJsonString());
-        Assert.Equal(("Kitchen plug", "Tasmota", "Sonoff Basic", "13.1.0"), ((string?)device["name"], (string?)device["manufacturer"], (string?)device["model"], (string?)device["sw_version"]));
+        // Since Home Assistant 2026.8 the Tasmota integration shows the same device on its own: ours says what it is.
+        Assert.Equal(("Kitchen plug", "Tasmota", "Tasmo Guardian backup of Sonoff Basic", "13.1.0", "ESP8266"), ((string?)device["name"], (string?)device["manufacturer"], (string?)device["model"], (string?)device["sw_version"], (string?)device["hw_version"]));
         Assert.Equal("http://192.168.1.50/", (string?)device["configuration_url"]);
         Assert.Equal("tasmo_guardian", (string?)device["via_device"]);
     }
@@ -192,7 +194,8 @@ public sealed class DiscoveryPayloadsTests
 
         Assert.False(device.ContainsKey("configuration_url"));
         Assert.False(device.ContainsKey("sw_version"));
-        Assert.Equal(("WLED", "WLED"), ((string?)device["manufacturer"], (string?)device["model"]));
+        Assert.Equal(("WLED", "Tasmo Guardian backup of WLED"), ((string?)device["manufacturer"], (string?)device["model"]));
+        Assert.False(device.ContainsKey("hw_version"));
     }
 
     [Fact]
@@ -302,6 +305,28 @@ public sealed class DiscoveryPayloadsTests
         Assert.DoesNotContain("restore_source", components.Select(p => p.Key));
         Assert.DoesNotContain("last_restore", components.Select(p => p.Key));
     }
+
+    [Fact]
+    public void Hub_LinksToTheAppsPageInHomeAssistant_WhenTheSlugIsKnown()
+    {
+        var payload = JsonNode.Parse(JsonSerializer.Serialize(DiscoveryPayloads.Hub(Topics, "1.0.0", HubLink.For("a0d7b954_tasmo_guardian").ConfigurationUrl), HomeAssistantJsonContext.Relaxed.DiscoveryPayload))!;
+
+        Assert.Equal("homeassistant://hassio/addon/a0d7b954_tasmo_guardian/info", (string?)payload["device"]!["configuration_url"]);
+        Assert.StartsWith("https://", HubLink.For(null).ConfigurationUrl, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("progress")]
+    [InlineData("backed_up")]
+    [InlineData("skipped")]
+    [InlineData("failed")]
+    [InlineData("devices")]
+    public void HubCounts_KeepStatistics(string key) => Assert.Equal("measurement", (string?)Json("hub")["components"]![key]!["state_class"]);
+
+    [Theory]
+    [InlineData("backups")]
+    [InlineData("backup_size")]
+    public void DeviceCounts_KeepStatistics(string key) => Assert.Equal("measurement", (string?)Json("tasmota")["components"]![key]!["state_class"]);
 
     [Fact]
     public void Topics_FollowTheContract()

@@ -236,6 +236,8 @@ public sealed class BackupTests : IntegrationContext
         await using var app = await StartAppAsync(options);
         await Eventually.TrueAsync(() => app.Get<DeviceRegistry>().Count == 1, Waits.Short, "the WLED device");
 
+        // Identified over HTTP before the broker connection may be up: the command must wait for the connection, or it is lost.
+        await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{wled.Mac}/config", c => c["device"] is not null, "the WLED device's config");
         await PublishAsync("tasmo_guardian/cmnd/backup", wled.Mac);
 
         var done = await WaitForJsonAsync("tasmo_guardian/event", e => (string?)e["event_type"] == "backup_succeeded", "the WLED backup");

@@ -184,6 +184,11 @@ public sealed class ProcessTests : IntegrationContext
         FakeHttpRequest? asked = null;
         await using var supervisor = new FakeHttpServer(System.Net.IPAddress.Loopback, 0, exchange =>
         {
+            if (exchange.Request.Path == "/addons/self/info")
+            {
+                return exchange.RespondAsync(200, "application/json", """{"result":"ok","data":{"name":"Tasmo Guardian","slug":"a0d7b954_tasmo_guardian","version":"0.3.0"}}""");
+            }
+
             asked = exchange.Request;
             return exchange.RespondAsync(200, "application/json",
                 $$$"""{"result":"ok","data":{"host":"{{{Broker.Host}}}","port":"{{{Broker.Port}}}","ssl":false,"protocol":"3.1.1","username":"{{{Broker.Username}}}","password":"{{{Broker.Password}}}","addon":"core_mosquitto"}}""");
@@ -202,6 +207,10 @@ public sealed class ProcessTests : IntegrationContext
 
         await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
         Assert.Equal("/services/mqtt", asked!.Path);
+
+        // The Supervisor also names the installed slug: the hub links to the app's page in Home Assistant.
+        var hub = await WaitForJsonAsync("homeassistant/device/tasmo_guardian/config", c => c["device"] is not null, "the hub");
+        Assert.Equal("homeassistant://hassio/addon/a0d7b954_tasmo_guardian/info", (string?)Json(hub)["device"]!["configuration_url"]);
         Assert.Equal("Bearer token-123", asked.Header("Authorization"));
         Assert.Contains($"Using MQTT broker mqtt://{Broker.Host}:{Broker.Port} as {Broker.Username} (password set) from the Home Assistant Supervisor", program.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Broker.Password, program.Output, StringComparison.Ordinal);

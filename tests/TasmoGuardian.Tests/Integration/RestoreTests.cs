@@ -191,6 +191,7 @@ public sealed class RestoreTests : IntegrationContext
         var options = GuardianApp.DefaultOptions(Folder) with { TasmotaDiscovery = false, Devices = [new DeviceOption(wled.Host, DeviceType.Wled, null, "1234")] };
         await using var app = await StartAppAsync(options, Quick);
         await Eventually.TrueAsync(() => app.Get<DeviceRegistry>().Count == 1, Waits.Short, "the WLED device");
+        await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{wled.Mac}/config", c => c["device"] is not null, "the WLED device's config");
         var backup = await BackUpAsync(wled.Mac);
         var original = wled.Config;
         wled.Config = """{"rev":[1,0],"vid":2405180,"id":{"mdns":"wled-desk","name":"Renamed","inv":"Light"},"nw":{"ins":[{"ssid":"other","pskl":8}]}}"""u8.ToArray();
@@ -224,6 +225,7 @@ public sealed class RestoreTests : IntegrationContext
         };
         await using var app = await StartAppAsync(options, Quick);
         await Eventually.TrueAsync(() => app.Get<DeviceRegistry>().Count == 3, Waits.Short, "the WLED devices");
+        await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{forgetful.Mac}/config", c => c["device"] is not null, "the WLED devices' configs");
         await BackUpAsync(old.Mac);
         await BackUpAsync(pinned.Mac, count: 2);
         await BackUpAsync(forgetful.Mac, count: 3);
