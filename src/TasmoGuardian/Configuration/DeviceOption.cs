@@ -10,6 +10,9 @@ internal sealed record DeviceOption(string Host, DeviceType Type, string? Name, 
     {
         ["tasmota"] = DeviceType.Tasmota,
         ["wled"] = DeviceType.Wled,
+
+        // Gen1 or Gen2 and later: /shelly's "gen" tells them apart when the device is identified.
+        ["shelly"] = DeviceType.ShellyGen2,
     };
 
     // Records print every property; a password must never reach a log line.

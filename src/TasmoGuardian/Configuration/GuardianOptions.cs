@@ -12,7 +12,7 @@ internal sealed record GuardianOptions
     public static readonly IReadOnlyList<string> Keys =
     [
         "mqtt_host", "mqtt_port", "mqtt_username", "mqtt_password", "mqtt_tls", "discovery_prefix", "base_topic",
-        "tasmota_discovery", "backup_dir", "backup_min_hours", "schedule", "keep_backups", "tasmota_username",
+        "tasmota_discovery", "announce_discovery", "backup_dir", "backup_min_hours", "schedule", "keep_backups", "tasmota_username",
         "tasmota_password", "request_timeout_seconds", "devices", "stale_days", "log_level",
     ];
 
@@ -31,6 +31,9 @@ internal sealed record GuardianOptions
     public string BaseTopic { get; init; } = "tasmo_guardian";
 
     public bool TasmotaDiscovery { get; init; } = true;
+
+    /// <summary>Learn the other kinds from what they announce over MQTT (Shelly, OpenDTU, openHASP, Awtrix, AI-on-the-Edge).</summary>
+    public bool AnnounceDiscovery { get; init; } = true;
 
     public string BackupDir { get; init; } = "/share/tasmo_guardian";
 
@@ -58,7 +61,7 @@ internal sealed record GuardianOptions
 
     public override string ToString() =>
         $"mqtt_host={MqttHost ?? "(auto)"} mqtt_port={MqttPort} mqtt_username={MqttUsername ?? "-"} mqtt_password={(string.IsNullOrEmpty(MqttPassword) ? "-" : "***")} " +
-        $"mqtt_tls={MqttTls} discovery_prefix={DiscoveryPrefix} base_topic={BaseTopic} tasmota_discovery={TasmotaDiscovery} backup_dir={BackupDir} " +
+        $"mqtt_tls={MqttTls} discovery_prefix={DiscoveryPrefix} base_topic={BaseTopic} tasmota_discovery={TasmotaDiscovery} announce_discovery={AnnounceDiscovery} backup_dir={BackupDir} " +
         $"backup_min_hours={BackupMinHours} schedule={Schedule?.ToString() ?? "(none)"} keep_backups={KeepBackups} tasmota_username={TasmotaUsername} " +
         $"tasmota_password={(string.IsNullOrEmpty(TasmotaPassword) ? "-" : "***")} request_timeout_seconds={RequestTimeoutSeconds} devices={Devices.Count} stale_days={StaleDays} log_level={LogLevel}";
 }

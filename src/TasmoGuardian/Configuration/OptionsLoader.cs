@@ -76,6 +76,7 @@ internal static class OptionsLoader
                 DiscoveryPrefix = Topic(root, "discovery_prefix", defaults.DiscoveryPrefix),
                 BaseTopic = Topic(root, "base_topic", defaults.BaseTopic),
                 TasmotaDiscovery = Boolean(root, "tasmota_discovery", defaults.TasmotaDiscovery),
+                AnnounceDiscovery = Boolean(root, "announce_discovery", defaults.AnnounceDiscovery),
                 BackupDir = RequiredString(root, "backup_dir", defaults.BackupDir),
                 BackupMinHours = Integer(root, "backup_min_hours", defaults.BackupMinHours, 0, 8760),
                 Schedule = Schedule(root),

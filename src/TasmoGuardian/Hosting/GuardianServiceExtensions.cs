@@ -6,6 +6,7 @@ using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.HomeAssistant;
 using TasmoGuardian.Kinds;
+using TasmoGuardian.Kinds.Shelly;
 using TasmoGuardian.Kinds.Tasmota;
 using TasmoGuardian.Kinds.Wled;
 using TasmoGuardian.Mqtt;
@@ -54,6 +55,10 @@ internal static class GuardianServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TasmotaInventory>());
 
         builder.Services.AddSingleton<IDeviceKind, WledKind>();
+
+        builder.Services.AddSingleton<IDeviceKind, ShellyGen1Kind>();
+        builder.Services.AddSingleton<IDeviceKind, ShellyGen2Kind>();
+        builder.Services.AddHostedService<ShellyDiscovery>();
 
         builder.Services.AddSingleton<KindCatalog>();
         builder.Services.AddSingleton<DeviceCredentials>();

@@ -6,7 +6,7 @@ namespace TasmoGuardian.Kinds;
 
 /// <summary>
 /// How a device is reached: its entry in the <c>devices</c> option (host, user, password) if it has one, else its
-/// learned address with the kind's default user and tasmota_password. Passwords stay here, in memory; they are never
+/// learned address with the kind's default user and password (tasmota_password for Tasmota, none for the others). Passwords stay here, in memory; they are never
 /// stored in the database nor put on a <see cref="Device"/>.
 /// </summary>
 internal sealed class DeviceCredentials
@@ -41,6 +41,9 @@ internal sealed class DeviceCredentials
         return Access(option.Host, option.Type, option);
     }
 
-    private DeviceAccess Access(string host, DeviceType type, DeviceOption? option) =>
-        new(host, option?.Username ?? _kinds.For(type).DefaultUsername, option?.Password ?? _options.TasmotaPassword);
+    private DeviceAccess Access(string host, DeviceType type, DeviceOption? option)
+    {
+        var kind = _kinds.For(type);
+        return new(host, option?.Username ?? kind.DefaultUsername, option?.Password ?? kind.DefaultPassword);
+    }
 }

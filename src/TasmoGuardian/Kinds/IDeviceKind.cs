@@ -5,9 +5,9 @@ namespace TasmoGuardian.Kinds;
 
 /// <summary>
 /// One firmware, in one folder: how a device of this kind is identified, which parts make its backup and how each is
-/// checked, and how a backup is put back. The worker, the store, the file names and Home Assistant know a kind only through this shape; adding a
-/// kind is a new folder and one line in the composition root. How a kind finds devices by itself (MQTT announcements)
-/// is a hosted service in its folder.
+/// checked, and how a backup is put back. The worker, the store, the file names and Home Assistant know a kind only
+/// through this shape; adding a kind is a new folder and its lines in the composition root. How a kind finds devices
+/// by itself (MQTT announcements) is a hosted service in its folder.
 /// </summary>
 internal interface IDeviceKind
 {
@@ -21,6 +21,12 @@ internal interface IDeviceKind
 
     /// <summary>The web user a password goes with when the device's entry in the options names none.</summary>
     string DefaultUsername { get; }
+
+    /// <summary>
+    /// The password for a device without its own in the <c>devices</c> option: Tasmota's tasmota_password, null for
+    /// every other kind (a Tasmota password is never sent to another firmware).
+    /// </summary>
+    string? DefaultPassword { get; }
 
     /// <summary>Asks a device given by host who it is (MAC, name, version, model).</summary>
     /// <exception cref="DeviceException">The device did not answer, or not as this kind does.</exception>

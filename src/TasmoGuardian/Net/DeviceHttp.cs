@@ -56,26 +56,31 @@ internal sealed class DeviceHttp
         };
     }
 
-    /// <summary>GET with Basic auth when <paramref name="access"/> has a password.</summary>
+    /// <summary>GET with Basic auth when <paramref name="access"/> has a password (Digest when it asks for that).</summary>
     public Task<HttpAnswer> GetAsync(Uri uri, DeviceAccess? access, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken) =>
-        SendAsync(() => Request(HttpMethod.Get, uri, access, null), uri, timeout, maxBytes, cancellationToken);
+        SendAuthenticatedAsync(HttpMethod.Get, uri, access, null, timeout, maxBytes, cancellationToken);
 
     /// <summary>
     /// POST of <paramref name="content"/> (made afresh for the request, so it is never sent half-consumed), with Basic
     /// auth when <paramref name="access"/> has a password.
     /// </summary>
     public Task<HttpAnswer> PostAsync(Uri uri, Func<HttpContent> content, DeviceAccess? access, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken) =>
-        SendAsync(() => Request(HttpMethod.Post, uri, access, content()), uri, timeout, maxBytes, cancellationToken);
+        SendAuthenticatedAsync(HttpMethod.Post, uri, access, content, timeout, maxBytes, cancellationToken);
 
-    private static HttpRequestMessage Request(HttpMethod method, Uri uri, DeviceAccess? access, HttpContent? content)
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, DeviceAccess? access, HttpContent? content, string? digest = null)
     {
         var request = new HttpRequestMessage(method, uri) { Content = content };
+        if (digest is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", digest);
+        }
+
 
         // Tasmota refuses requests whose Referer is not its own address (research §3.2), silently on 15.5 and later;
         // other firmware ignores the header.
         request.Headers.Referrer = new Uri($"{uri.Scheme}://{uri.Authority}/");
         request.Headers.ConnectionClose = true;
-        if (access is { HasPassword: true })
+        if (access is { HasPassword: true, UsesDigest: false })
         {
             var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{access.Username}:{access.Password}"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
@@ -111,6 +116,19 @@ internal sealed class DeviceHttp
         }
 
         return null;
+    }
+
+    /// <summary>Basic goes with the request; Digest answers the device's challenge, so a 401 with one is asked again once.</summary>
+    private async Task<HttpAnswer> SendAuthenticatedAsync(HttpMethod method, Uri uri, DeviceAccess? access, Func<HttpContent>? content, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync(() => Request(method, uri, access, content?.Invoke()), uri, timeout, maxBytes, cancellationToken);
+        if (answer.StatusCode != 401 || access is not { HasPassword: true, UsesDigest: true } || DigestAuth.ParseChallenge(answer.Challenge) is not { } challenge)
+        {
+            return answer;
+        }
+
+        var header = DigestAuth.Answer(challenge, method.Method, uri.PathAndQuery, access.Username, access.Password!, DigestAuth.NewClientNonce());
+        return await SendAsync(() => Request(method, uri, access, content?.Invoke(), header), uri, timeout, maxBytes, cancellationToken);
     }
 
     private async Task<HttpAnswer> SendAsync(Func<HttpRequestMessage> create, Uri uri, TimeSpan timeout, int maxBytes, CancellationToken cancellationToken)
@@ -152,7 +170,12 @@ internal sealed class DeviceHttp
                 throw DeviceException.Of(FailureKind.Truncated, $"the answer was cut short: {received} of {expected} bytes arrived");
             }
 
-            return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, buffer.ToArray());
+            return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, buffer.ToArray())
+            {
+                Challenge = response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase))?.ToString()
+                    ?? response.Headers.WwwAuthenticate.FirstOrDefault()?.ToString(),
+                FileName = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'),
+            };
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

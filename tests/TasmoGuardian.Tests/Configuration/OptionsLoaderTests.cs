@@ -19,6 +19,7 @@ public sealed class OptionsLoaderTests
         Assert.Equal("homeassistant", options.DiscoveryPrefix);
         Assert.Equal("tasmo_guardian", options.BaseTopic);
         Assert.True(options.TasmotaDiscovery);
+        Assert.True(options.AnnounceDiscovery);
         Assert.Equal("/share/tasmo_guardian", options.BackupDir);
         Assert.Equal(24, options.BackupMinHours);
         Assert.Equal("0 3 * * *", options.Schedule!.ToString());
@@ -35,14 +36,14 @@ public sealed class OptionsLoaderTests
     {
         var (options, _) = Parse("""
             {"mqtt_host":"core-mosquitto","mqtt_port":8883,"mqtt_username":"u","mqtt_password":"p","mqtt_tls":true,
-             "discovery_prefix":"ha","base_topic":"tg","tasmota_discovery":false,"backup_dir":"/backup/x","backup_min_hours":0,
+             "discovery_prefix":"ha","base_topic":"tg","tasmota_discovery":false,"announce_discovery":false,"backup_dir":"/backup/x","backup_min_hours":0,
              "schedule":"@weekly","keep_backups":10,"tasmota_username":"root","tasmota_password":"pw","request_timeout_seconds":5,
              "devices":[{"host":"192.168.1.7","type":"tasmota","name":"Heater","password":"own"},{"host":"wled.local:8080","type":"WLED"},{"host":"10.0.0.9","type":"tasmota","username":" user "}],
              "log_level":"debug"}
             """);
 
         Assert.Equal(("core-mosquitto", 8883, "u", "p", true), (options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls));
-        Assert.Equal(("ha", "tg", false, "/backup/x", 0), (options.DiscoveryPrefix, options.BaseTopic, options.TasmotaDiscovery, options.BackupDir, options.BackupMinHours));
+        Assert.Equal(("ha", "tg", false, false, "/backup/x", 0), (options.DiscoveryPrefix, options.BaseTopic, options.TasmotaDiscovery, options.AnnounceDiscovery, options.BackupDir, options.BackupMinHours));
         Assert.Equal("@weekly", options.Schedule!.ToString());
         Assert.Equal((10, "root", "pw", 5), (options.KeepBackups, options.TasmotaUsername, options.TasmotaPassword, options.RequestTimeoutSeconds));
         Assert.Equal(new DeviceOption("192.168.1.7", DeviceType.Tasmota, "Heater", "own"), options.Devices[0]);
@@ -89,9 +90,9 @@ public sealed class OptionsLoaderTests
     [InlineData("""{"base_topic":"homeassistant"}""", "Invalid option 'base_topic': it must differ from discovery_prefix ('homeassistant').")]
     [InlineData("""{"tasmota_username":"  "}""", "Invalid option 'tasmota_username': must not be blank.")]
     // Devices.
-    [InlineData("""{"devices":[{"host":"10.0.0.5","type":"esphome"}]}""", "Invalid option 'devices[0].type': 'esphome' is not one of tasmota, wled.")]
+    [InlineData("""{"devices":[{"host":"10.0.0.5","type":"esphome"}]}""", "Invalid option 'devices[0].type': 'esphome' is not one of tasmota, wled, shelly.")]
     [InlineData("""{"devices":[{"type":"tasmota"}]}""", "Invalid option 'devices[0].host': is missing.")]
-    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota, wled).")]
+    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota, wled, shelly).")]
     [InlineData("""{"devices":[{"host":"http://10.0.0.5/","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'http://10.0.0.5/' is not a host: give only the IP or name, without http:// or a path.")]
     [InlineData("""{"devices":[{"host":"10.0.0.5:99999","type":"tasmota"}]}""", "Invalid option 'devices[0].host': '99999' is not a port between 1 and 65535.")]
     [InlineData("""{"devices":[{"host":"bad host","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'bad host' is not an IP address or host name.")]

@@ -35,6 +35,8 @@ public sealed class ProcessTests : IntegrationContext
         Assert.Equal(0, exit);
         Assert.Single(Folder.BackupFiles());
         AssertFilesAndRowsAgree(Folder);
+        // The recorder is another client: the broker may still be delivering the program's last messages.
+        await Recorder.WaitForAsync("tasmo_guardian/status", "offline", Waits.Long);
         var order = Recorder.Messages.Select(m => (m.Topic, Payload: m.PayloadAsString())).ToList();
         var succeeded = order.FindIndex(m => m.Topic == "tasmo_guardian/event" && m.Payload.Contains("backup_succeeded", StringComparison.Ordinal));
         var offline = order.FindIndex(m => m == ("tasmo_guardian/status", "offline"));

@@ -29,6 +29,8 @@ internal sealed class TasmotaKind : IDeviceKind
 
     public string? NoRestoreReason => null;
 
+    public string? DefaultPassword => _options.TasmotaPassword;
+
     public DeviceType Type => DeviceType.Tasmota;
 
     public string OptionName => "tasmota";

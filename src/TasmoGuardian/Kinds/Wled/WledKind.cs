@@ -32,6 +32,8 @@ internal sealed class WledKind : IDeviceKind
 
     public string? NoRestoreReason => null;
 
+    public string? DefaultPassword => null;
+
     public DeviceType Type => DeviceType.Wled;
 
     public string OptionName => "wled";

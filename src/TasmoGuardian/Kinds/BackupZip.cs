@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using TasmoGuardian.Devices;
+
+namespace TasmoGuardian.Kinds;
+
+/// <summary>
+/// A backup of several parts (contract.md, "Other device types"): one zip holding the device's files under the names
+/// the device uses, in the order they were added, each already checked. Read back for a restore.
+/// </summary>
+internal sealed class BackupZip
+{
+    private readonly List<(string Name, byte[] Content)> _parts = [];
+
+    public IReadOnlyList<string> Names => [.. _parts.Select(p => p.Name)];
+
+    public void Add(string name, byte[] content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(content);
+        _parts.Add((name, content));
+    }
+
+    /// <param name="stamp">The entries' time: the backup's, in local time, as a file manager shows it.</param>
+    public byte[] ToArray(DateTimeOffset stamp)
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in _parts)
+            {
+                var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
+                entry.LastWriteTime = stamp;
+                using var stream = entry.Open();
+                stream.Write(content);
+            }
+        }
+
+        return zip.ToArray();
+    }
+
+    /// <summary>Every entry of a stored zip by name; a damaged zip is a failure with a reason.</summary>
+    public static IReadOnlyDictionary<string, byte[]> Read(byte[] zip)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        try
+        {
+            using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+            var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var entry in archive.Entries)
+            {
+                using var stream = entry.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                entries[entry.FullName] = copy.ToArray();
+            }
+
+            return entries;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw DeviceException.Of(FailureKind.NotADump, $"the stored backup is not a readable zip ({ex.Message})");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.Shelly;
+
+/// <summary>
+/// Shelly Gen1, over its HTTP API with Basic auth (research §4.1): identified by <c>/shelly</c> and <c>/settings</c>,
+/// backed up as a zip of <c>settings.json</c> (<c>/settings</c>), <c>settings_actions.json</c> (<c>/settings/actions</c>,
+/// the URL actions HomeRecall misses) and <c>info.json</c>. Gen1 settings hold no passwords, and a restore is a
+/// model-specific series of calls: not offered.
+/// </summary>
+internal sealed class ShellyGen1Kind : IDeviceKind
+{
+    private const int MaxBytes = 512 * 1024;
+
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+    private readonly TimeProvider _time;
+
+    public ShellyGen1Kind(DeviceHttp http, GuardianOptions options, TimeProvider time)
+    {
+        _http = http;
+        _options = options;
+        _time = time;
+    }
+
+    public DeviceType Type => DeviceType.ShellyGen1;
+
+    public string OptionName => "shelly";
+
+    public string DisplayName => "Shelly";
+
+    public string DefaultUsername => "admin";
+
+    public string? DefaultPassword => null;
+
+    public IRestoreProtocol? Restore => null;
+
+    public string? NoRestoreReason => "a Gen1 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";
+
+    public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var info = await ShellyProbe.AskAsync(_http, access, _options.RequestTimeout, cancellationToken);
+        var observation = info.ToObservation();
+        if (info.Generation >= 2)
+        {
+            return observation;
+        }
+
+        // The name lives in /settings, which needs the password when the device has one.
+        var settings = await _http.GetAsync(new Uri($"http://{access.Host}/settings"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
+        if (settings.IsOk && JsonRead.Object(settings.Body, out _) is { } document)
+        {
+            using (document)
+            {
+                var name = DeviceText.CleanName(JsonRead.String(document.RootElement, "name"))
+                    ?? (JsonRead.Child(document.RootElement, "device") is { } device ? DeviceText.CleanName(JsonRead.String(device, "hostname")) : null);
+                if (name is not null)
+                {
+                    observation = observation with { Name = name, NameSource = NameSource.DeviceName };
+                }
+            }
+        }
+
+        return observation;
+    }
+
+    public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var info = await ShellyProbe.AskRawAsync(_http, access, _options.RequestTimeout, cancellationToken);
+        var zip = new BackupZip();
+        zip.Add("settings.json", PartCheck.JsonObject(await GetAsync(access, "/settings", cancellationToken), "/settings", access.HasPassword, "device"));
+        zip.Add("settings_actions.json", PartCheck.JsonObject(await GetAsync(access, "/settings/actions", cancellationToken), "/settings/actions", access.HasPassword, "actions"));
+        zip.Add("info.json", info.Body);
+        return new DownloadedBackup(zip.ToArray(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _time.LocalTimeZone)), "zip", info.Info.Version);
+    }
+
+    private Task<HttpAnswer> GetAsync(DeviceAccess access, string path, CancellationToken cancellationToken) =>
+        _http.GetAsync(new Uri($"http://{access.Host}{path}"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
+}

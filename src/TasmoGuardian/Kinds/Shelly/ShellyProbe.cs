@@ -1,0 +1,24 @@
+using TasmoGuardian.Devices;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.Shelly;
+
+/// <summary><c>GET /shelly</c>: every generation answers it without authentication, and its "gen" tells them apart.</summary>
+internal static class ShellyProbe
+{
+    private const int MaxBytes = 64 * 1024;
+
+    public static async Task<ShellyInfo> AskAsync(DeviceHttp http, DeviceAccess access, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await AskRawAsync(http, access, timeout, cancellationToken)).Info;
+
+    /// <summary>The parsed answer and its bytes as served (kept as info.json in a backup).</summary>
+    public static async Task<(ShellyInfo Info, byte[] Body)> AskRawAsync(DeviceHttp http, DeviceAccess access, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(access);
+        var answer = DeviceHttp.RequireOk(await http.GetAsync(new Uri($"http://{access.Host}/shelly"), null, timeout, MaxBytes, cancellationToken), "/shelly", passwordSent: false);
+        var info = ShellyInfo.Parse(answer.Body, out var problem)
+            ?? throw DeviceException.Of(WebPage.LooksLikeHtml(answer.Body) ? FailureKind.HtmlPage : FailureKind.NotADump, $"/shelly is not a Shelly's answer ({problem})");
+        return (info, answer.Body);
+    }
+}
