@@ -17,6 +17,7 @@ public sealed class FakeTasmota : IAsyncDisposable
     private readonly Lock _restoreGate = new();
     private readonly List<byte[]> _uploads = [];
     private bool _armed;
+    private string? _uploadFolder;
     private long _restartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     private long _answersAgainAt;
     private bool _gone;
@@ -29,6 +30,7 @@ public sealed class FakeTasmota : IAsyncDisposable
         Version = version;
         Address = address;
         _server = server;
+        ReportedAddress = address.ToString();
         Dump = TasmotaDumpBuilder.Build(ParseVersion(version), platform, seed: mac.GetHashCode(StringComparison.Ordinal));
     }
 
@@ -42,6 +44,9 @@ public sealed class FakeTasmota : IAsyncDisposable
 
     /// <summary>Firmware with a file system: it keeps driver files and takes the framed dump; without, it refuses more than 4096 bytes (error 9).</summary>
     public bool KeepsDriverFiles { get; set; } = true;
+
+    /// <summary>Its file system (<c>/ufsd</c>); null for a build without one, which answers that page with 404.</summary>
+    public FakeTasmotaFileSystem? FileSystem { get; set; }
 
     /// <summary>The language of its web pages: "en" or "de".</summary>
     public string Language { get; set; } = "en";
@@ -73,6 +78,9 @@ public sealed class FakeTasmota : IAsyncDisposable
     public string Version { get; set; }
 
     public IPAddress Address { get; }
+
+    /// <summary>The address it tells over MQTT (discovery, STATUS5); a test moves the device on the network by changing it.</summary>
+    public string ReportedAddress { get; set; } = string.Empty;
 
     public string Host => _server?.HostAndPort ?? Address.ToString();
 
@@ -121,7 +129,7 @@ public sealed class FakeTasmota : IAsyncDisposable
 
     public string DiscoveryPayload() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
-        ["ip"] = Address.ToString(),
+        ["ip"] = ReportedAddress,
         ["dn"] = Name,
         ["fn"] = new object?[] { Name, null, null, null, null, null, null, null },
         ["hn"] = $"{Topic}-{Mac[^4..]}",
@@ -148,7 +156,7 @@ public sealed class FakeTasmota : IAsyncDisposable
     });
 
     public string Status5Payload() =>
-        $$$"""{"StatusNET":{"Hostname":"{{{Topic}}}-{{{Mac[^4..]}}}","IPAddress":"{{{Address}}}","Gateway":"127.0.0.1","Subnetmask":"255.0.0.0","DNSServer1":"127.0.0.1","DNSServer2":"0.0.0.0","Mac":"{{{MacWithColons}}}","Webserver":2,"HTTP_API":1,"WifiConfig":4,"WifiPower":17.0}}""";
+        $$$"""{"StatusNET":{"Hostname":"{{{Topic}}}-{{{Mac[^4..]}}}","IPAddress":"{{{ReportedAddress}}}","Gateway":"127.0.0.1","Subnetmask":"255.0.0.0","DNSServer1":"127.0.0.1","DNSServer2":"0.0.0.0","Mac":"{{{MacWithColons}}}","Webserver":2,"HTTP_API":1,"WifiConfig":4,"WifiPower":17.0}}""";
 
     public string Status2Payload() =>
         $$$"""{"StatusFWR":{"Version":"{{{Version}}}(tasmota)","BuildDateTime":"2025-10-11T13:05:13","Boot":31,"Core":"2_7_8","SDK":"2.2.2-dev(38a443e)","CpuFrequency":80,"Hardware":"ESP8266EX","CR":"431/699"}}""";
@@ -240,6 +248,12 @@ public sealed class FakeTasmota : IAsyncDisposable
             }
 
             await exchange.RespondAsync(200, "application/json", Status0Payload());
+            return;
+        }
+
+        if (request.Path == "/ufsd")
+        {
+            await FileSystemAsync(exchange);
             return;
         }
 
@@ -341,9 +355,35 @@ public sealed class FakeTasmota : IAsyncDisposable
         lock (_restoreGate)
         {
             _armed = true;
+            _uploadFolder = null;
         }
 
         await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><body><fieldset><legend><b>&nbsp;Restore Configuration&nbsp;</b></legend><form method='post' action='u2?fsz=' enctype='multipart/form-data'><input type='file' name='u2'><button type='submit'>Start Restore</button></form></fieldset></body></html>");
+    }
+
+    /// <summary>GET /ufsd: the file manager, which also points the next /u2 at the folder it shows (Web.upload_file_type).</summary>
+    private async Task FileSystemAsync(FakeHttpExchange exchange)
+    {
+        if (!Authorized(exchange.Request, allowQuery: false))
+        {
+            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            return;
+        }
+
+        if (FileSystem is not { } fileSystem)
+        {
+            await exchange.RespondAsync(404, "text/plain", "File Not Found");
+            return;
+        }
+
+        if (await fileSystem.ServeAsync(exchange) is { } folder)
+        {
+            lock (_restoreGate)
+            {
+                _uploadFolder = folder;
+                _armed = false;
+            }
+        }
     }
 
     /// <summary>POST /u2 as HandleUploadLoop and HandleUploadDone do it: the body is taken first, access checked after, HTTP 200 either way.</summary>
@@ -352,11 +392,13 @@ public sealed class FakeTasmota : IAsyncDisposable
         var request = exchange.Request;
         var file = request.FormParts().FirstOrDefault(p => p.FileName is not null);
         bool armed;
+        string? folder;
         lock (_restoreGate)
         {
             armed = _armed;
+            folder = _uploadFolder;
             _armed = false;
-            if (file.Content is not null)
+            if (file.Content is not null && folder is null)
             {
                 _uploads.Add(file.Content);
             }
@@ -370,6 +412,20 @@ public sealed class FakeTasmota : IAsyncDisposable
 
         if (RestoreBehavior == TasmotaRestoreBehavior.NoAnswerToUpload)
         {
+            return;
+        }
+
+        if (folder is not null && FileSystem is { } fileSystem)
+        {
+            // A user file: written into the folder, no restart.
+            if (string.IsNullOrEmpty(file.FileName) || file.Content is null)
+            {
+                await exchange.RespondAsync(200, "text/html", Page(error: 1));
+                return;
+            }
+
+            fileSystem.Write(folder, file.FileName, file.Content);
+            await exchange.RespondAsync(200, "text/html", Page(error: 0));
             return;
         }
 

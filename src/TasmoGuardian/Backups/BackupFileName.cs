@@ -7,11 +7,13 @@ namespace TasmoGuardian.Backups;
 
 /// <summary>
 /// The contract's file naming: <c>{device_folder}/{MAC}-{yyyy-MM-dd_HH_mm_ss}-v{version}.{dmp|zip}</c>, with folder
-/// and version reduced to safe characters so that no name can leave backup_dir.
+/// and version reduced to safe characters so that no name can leave backup_dir; a backup's user files go beside it as
+/// <c>{same stem}.files.zip</c>.
 /// </summary>
 internal static partial class BackupFileName
 {
     public const int MaxFolderLength = 64;
+    public const string FilesSuffix = ".files.zip";
     private const string TimeFormat = "yyyy-MM-dd_HH_mm_ss";
 
     /// <summary>
@@ -50,7 +52,16 @@ internal static partial class BackupFileName
     public static string File(Mac mac, DateTime localTime, string? version, string extension) =>
         $"{mac}-{localTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-v{Version(version)}.{extension}";
 
-    /// <summary>Reads back a name this program wrote; null for anything else, which is then left alone.</summary>
+    /// <summary>The user files' name beside a main file: the same stem, ending in <see cref="FilesSuffix"/>.</summary>
+    public static string FilesFile(string main)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        return Path.ChangeExtension(main, null) + FilesSuffix;
+    }
+
+    public static bool IsFilesFile(string fileName) => fileName.EndsWith(FilesSuffix, StringComparison.Ordinal);
+
+    /// <summary>Reads back a main file's name this program wrote; null for anything else (user files included), which is then left alone.</summary>
     public static (Mac Mac, DateTime LocalTime, string Version)? Parse(string fileName)
     {
         var match = NamePattern().Match(fileName);
@@ -64,6 +75,6 @@ internal static partial class BackupFileName
         return (mac, time, match.Groups["version"].Value);
     }
 
-    [GeneratedRegex(@"^(?<mac>[0-9A-F]{12})-(?<time>\d{4}-\d{2}-\d{2}_\d{2}_\d{2}_\d{2})-v(?<version>[0-9A-Za-z._-]+)\.(?:dmp|zip)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<mac>[0-9A-F]{12})-(?<time>\d{4}-\d{2}-\d{2}_\d{2}_\d{2}_\d{2})-v(?<version>[0-9A-Za-z._-]+)(?<!\.files)\.(?:dmp|zip)$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

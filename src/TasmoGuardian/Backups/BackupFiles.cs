@@ -29,36 +29,58 @@ internal sealed class BackupFiles
 
     public string Root { get; }
 
-    public async Task<SavedBackup> SaveAsync(Device device, ReadOnlyMemory<byte> content, string extension, string? version, DateTimeOffset when, CancellationToken cancellationToken)
+    public Task<SavedBackup> SaveAsync(Device device, ReadOnlyMemory<byte> content, string extension, string? version, DateTimeOffset when, CancellationToken cancellationToken) =>
+        SaveAsync(device, content, null, extension, version, when, cancellationToken);
+
+    /// <summary>
+    /// Writes a backup's main file and, when it has them, its user files under the same stem. The user files take their
+    /// final name first, so a main file in place always has its companion; a crash between the two leaves only a
+    /// companion without its main file, which the start-up check removes.
+    /// </summary>
+    public async Task<SavedBackup> SaveAsync(Device device, ReadOnlyMemory<byte> content, byte[]? files, string extension, string? version, DateTimeOffset when, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         var folder = BackupFileName.Folder(device.Name, device.Mac);
         var directory = Resolve(folder);
-        string temporary;
         try
         {
             Directory.CreateDirectory(directory);
-            temporary = Path.Combine(directory, $"{TemporaryPrefix}{Guid.NewGuid():N}{TemporarySuffix}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DeviceException(new DeviceFailure(FailureKind.WriteFailed, $"cannot create the folder {folder}: {ex.Message}"), ex);
         }
 
+        var temporary = Path.Combine(directory, $"{TemporaryPrefix}{Guid.NewGuid():N}{TemporarySuffix}");
+        var temporaryFiles = files is null ? null : Path.Combine(directory, $"{TemporaryPrefix}{Guid.NewGuid():N}{TemporarySuffix}");
         var local = TimeZoneInfo.ConvertTime(when, _time.LocalTimeZone).DateTime;
         try
         {
             await _fileSystem.WriteNewFileAsync(temporary, content, cancellationToken);
+            if (temporaryFiles is not null)
+            {
+                await _fileSystem.WriteNewFileAsync(temporaryFiles, files!, cancellationToken);
+            }
 
             // Two backups of one device within a second would share a name; the later one moves to the next second.
             while (true)
             {
                 var name = BackupFileName.File(device.Mac, local, version, extension);
+                var filesName = BackupFileName.FilesFile(name);
                 var final = Path.Combine(directory, name);
-                if (!File.Exists(final))
+                var finalFiles = Path.Combine(directory, filesName);
+                if (!File.Exists(final) && !File.Exists(finalFiles))
                 {
+                    if (temporaryFiles is not null)
+                    {
+                        File.Move(temporaryFiles, finalFiles, overwrite: false);
+                    }
+
                     File.Move(temporary, final, overwrite: false);
-                    return new SavedBackup($"{folder}/{name}", content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
+                    return new SavedBackup($"{folder}/{name}", content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span)))
+                    {
+                        FilesRelativePath = temporaryFiles is null ? null : $"{folder}/{filesName}",
+                    };
                 }
 
                 local = local.AddSeconds(1);
@@ -67,12 +89,14 @@ internal sealed class BackupFiles
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             DeletePathQuietly(temporary);
+            DeletePathQuietly(temporaryFiles);
             throw new DeviceException(new DeviceFailure(FailureKind.WriteFailed, $"cannot write the backup file: {ex.Message}"), ex);
         }
         catch
         {
             // Cancelled or anything else: nothing half-written stays behind.
             DeletePathQuietly(temporary);
+            DeletePathQuietly(temporaryFiles);
             throw;
         }
     }
@@ -135,15 +159,20 @@ internal sealed class BackupFiles
         return removed;
     }
 
-    /// <summary>Files this program named, as "folder/file", for the start-up check against the database.</summary>
-    public IEnumerable<string> ListBackupFiles()
+    /// <summary>Main files this program named, as "folder/file", for the start-up check against the database.</summary>
+    public IEnumerable<string> ListBackupFiles() => List(name => BackupFileName.Parse(name) is not null);
+
+    /// <summary>User files beside main files ("folder/stem.files.zip"), for the same check.</summary>
+    public IEnumerable<string> ListFilesFiles() => List(BackupFileName.IsFilesFile);
+
+    private IEnumerable<string> List(Func<string, bool> ours)
     {
         foreach (var folder in Folders())
         {
             foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder)))
             {
                 var name = Path.GetFileName(file);
-                if (BackupFileName.Parse(name) is not null)
+                if (ours(name))
                 {
                     yield return $"{Path.GetFileName(folder)}/{name}";
                 }
@@ -165,11 +194,11 @@ internal sealed class BackupFiles
 
     private IEnumerable<string> Folders() => Directory.Exists(Root) ? SafeEnumerate(() => Directory.EnumerateDirectories(Root)) : [];
 
-    private bool DeletePathQuietly(string path)
+    private bool DeletePathQuietly(string? path)
     {
         try
         {
-            if (File.Exists(path))
+            if (path is not null && File.Exists(path))
             {
                 File.Delete(path);
                 return true;
@@ -177,7 +206,7 @@ internal sealed class BackupFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            BackupLog.CannotDelete(_logger, path, ex.Message);
+            BackupLog.CannotDelete(_logger, path!, ex.Message);
         }
 
         return false;

@@ -31,6 +31,12 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Backup file {FileName} had no record (interrupted before it was stored); recorded it now")]
     public static partial void AdoptedFile(ILogger logger, string fileName);
 
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "User files {FileName} of a backup are missing; the backup keeps its main file")]
+    public static partial void MissingFilesFile(ILogger logger, string fileName);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "Removed user files {FileName}: their backup's main file was never finished")]
+    public static partial void OrphanFilesFileRemoved(ILogger logger, string fileName);
+
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retention: deleted {Count} old backups of {DeviceName}, keeping {Keep}")]
     public static partial void Pruned(ILogger logger, int count, string deviceName, int keep);
 

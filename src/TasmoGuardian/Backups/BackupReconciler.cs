@@ -7,8 +7,9 @@ namespace TasmoGuardian.Backups;
 
 /// <summary>
 /// Start-up repair after a crash or power cut, before any backup runs: temporary files go, rows whose file is gone go,
-/// and finished files that never got their row (the process died between rename and commit) are recorded. After it,
-/// every file has its row and every row its file.
+/// and finished files that never got their row (the process died between rename and commit) are recorded, with their
+/// user files when those are beside them; user files without their main file go. After it, every file has its row and
+/// every row its file.
 /// </summary>
 internal sealed class BackupReconciler
 {
@@ -38,20 +39,32 @@ internal sealed class BackupReconciler
         var rows = await _backups.ListAllAsync(cancellationToken);
         var recorded = rows.Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
         var missing = new List<long>();
+        var filesGone = new List<long>();
         foreach (var row in rows)
         {
             if (!ExistsSafely(row.FileName))
             {
                 BackupLog.MissingFile(_logger, row.FileName);
                 missing.Add(row.Id);
+                if (row.FilesFileName is { } lost)
+                {
+                    _files.DeleteQuietly(lost);
+                }
+            }
+            else if (row.FilesFileName is { } filesFile && !ExistsSafely(filesFile))
+            {
+                BackupLog.MissingFilesFile(_logger, filesFile);
+                filesGone.Add(row.Id);
             }
         }
 
         var deviceIds = (await _devices.LoadAllAsync(cancellationToken)).ToDictionary(d => d.Mac, d => d.Id);
+        var companions = _files.ListFilesFiles().ToHashSet(StringComparer.Ordinal);
         var adopted = new List<BackupRecord>();
-        foreach (var relative in _files.ListBackupFiles())
+        var mains = _files.ListBackupFiles().ToList();
+        foreach (var relative in mains)
         {
-            if (recorded.Contains(relative) || BackupFileName.Parse(relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..]) is not { } name)
+            if (recorded.Contains(relative) || BackupFileName.Parse(FileNameOf(relative)) is not { } name)
             {
                 continue;
             }
@@ -63,16 +76,33 @@ internal sealed class BackupReconciler
             }
 
             var content = await File.ReadAllBytesAsync(_files.Resolve(relative), cancellationToken);
+            var filesFile = BackupFileName.FilesFile(relative);
             adopted.Add(new BackupRecord(0, deviceId, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)),
-                name.Version == "unknown" ? null : name.Version, ToUtc(name.LocalTime)));
+                name.Version == "unknown" ? null : name.Version, ToUtc(name.LocalTime))
+            {
+                FilesFileName = companions.Contains(filesFile) ? filesFile : null,
+            });
             BackupLog.AdoptedFile(_logger, relative);
         }
 
-        if (missing.Count > 0 || adopted.Count > 0)
+        // User files whose main file never took its name (the process died between the two renames) are half a backup.
+        var withMain = mains.Select(BackupFileName.FilesFile).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in companions.Where(c => !withMain.Contains(c)))
         {
-            await _backups.ReconcileAsync(missing, adopted, cancellationToken);
+            if (BackupFileName.Parse(FileNameOf(orphan)[..^BackupFileName.FilesSuffix.Length] + ".dmp") is { } owner && deviceIds.ContainsKey(owner.Mac))
+            {
+                _files.DeleteQuietly(orphan);
+                BackupLog.OrphanFilesFileRemoved(_logger, orphan);
+            }
+        }
+
+        if (missing.Count > 0 || adopted.Count > 0 || filesGone.Count > 0)
+        {
+            await _backups.ReconcileAsync(missing, adopted, filesGone, cancellationToken);
         }
     }
+
+    private static string FileNameOf(string relative) => relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
     private bool ExistsSafely(string relative)
     {

@@ -110,7 +110,7 @@ internal sealed class DeviceBackup
         BackupSummary summary;
         try
         {
-            saved = await _files.SaveAsync(device, download.Content, download.Extension, version, prepared.Attempt, CancellationToken.None);
+            saved = await _files.SaveAsync(device, download.Content, download.Files, download.Extension, version, prepared.Attempt, CancellationToken.None);
         }
         catch (DeviceException ex)
         {
@@ -120,13 +120,18 @@ internal sealed class DeviceBackup
         var writtenAt = _time.GetTimestamp();
         try
         {
-            var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform };
+            var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform, FilesFileName = saved.FilesRelativePath };
             (summary, var id) = await _store.RecordSuccessAsync(record, prepared.Attempt, CancellationToken.None);
             saved = saved with { RecordId = id };
         }
         catch (SqliteException ex)
         {
             _files.Delete(saved.RelativePath);
+            if (saved.FilesRelativePath is { } filesFile)
+            {
+                _files.Delete(filesFile);
+            }
+
             return await FailAsync(device, new DeviceFailure(FailureKind.WriteFailed, $"cannot record the backup in the database: {ex.Message}"));
         }
 
@@ -183,6 +188,10 @@ internal sealed class DeviceBackup
             foreach (var row in extra)
             {
                 _files.DeleteQuietly(row.FileName);
+                if (row.FilesFileName is { } filesFile)
+                {
+                    _files.DeleteQuietly(filesFile);
+                }
             }
 
             BackupLog.Pruned(_logger, extra.Count, device.Name, _options.KeepBackups);

@@ -117,6 +117,10 @@ internal sealed class DeviceRestore
 
         // 1. The file: there, unchanged since it was saved, and still a good backup.
         var image = protocol.Open(await ReadCheckedAsync(row, cancellationToken), row.Platform);
+        if (row.FilesFileName is { } filesFile)
+        {
+            image = image with { Files = await ReadUserFilesAsync(filesFile, cancellationToken) };
+        }
 
         // 2. The device answers, with our credentials, in a state that can take a restore.
         await StageAsync(run, "asking the device");
@@ -198,6 +202,29 @@ internal sealed class DeviceRestore
         }
 
         return content;
+    }
+
+    /// <summary>The backup's user files; the zip's own checksums stand for the SHA-256 the row keeps for the main file.</summary>
+    private async Task<IReadOnlyDictionary<string, byte[]>> ReadUserFilesAsync(string filesFile, CancellationToken cancellationToken)
+    {
+        byte[] zip;
+        try
+        {
+            zip = await File.ReadAllBytesAsync(_files.Resolve(filesFile), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw Refused($"the backup's user files {filesFile} cannot be read: {ex.Message}");
+        }
+
+        try
+        {
+            return BackupZip.Read(zip);
+        }
+        catch (DeviceException ex)
+        {
+            throw Refused($"the backup's user files {filesFile} are damaged: {ex.Failure.Reason}");
+        }
     }
 
     private async Task<DownloadedBackup> PreRestoreBackupAsync(Run run, Action<BackupOutcome> preRestoreDone, CancellationToken cancellationToken)

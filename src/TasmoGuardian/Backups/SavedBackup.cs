@@ -1,7 +1,12 @@
 namespace TasmoGuardian.Backups;
 
-/// <summary>A file written whole: its name relative to backup_dir ("folder/file"), size and SHA-256; its row's id once recorded.</summary>
+/// <summary>
+/// A backup written whole: its main file's name relative to backup_dir ("folder/file"), size and SHA-256, the name of
+/// its user files beside it when it has them, and its row's id once recorded.
+/// </summary>
 internal sealed record SavedBackup(string RelativePath, long Size, string Sha256)
 {
+    public string? FilesRelativePath { get; init; }
+
     public long RecordId { get; init; }
 }

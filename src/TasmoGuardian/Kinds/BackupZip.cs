@@ -20,9 +20,11 @@ internal sealed class BackupZip
         _parts.Add((name, content));
     }
 
-    /// <param name="stamp">The entries' time: the backup's, in local time, as a file manager shows it.</param>
-    public byte[] ToArray(DateTimeOffset stamp)
+    /// <summary>The zip, its entries stamped with the current local time, as a file manager shows it.</summary>
+    public byte[] ToArray(TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        var stamp = TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone);
         using var zip = new MemoryStream();
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {

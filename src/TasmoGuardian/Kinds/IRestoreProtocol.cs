@@ -36,6 +36,9 @@ internal sealed record RestoreImage(byte[] Content, string? Platform, string? Ve
 {
     /// <summary>The kind's own reading of the file, for its upload and comparison.</summary>
     public object? Parsed { get; init; }
+
+    /// <summary>The backup's user files (<see cref="DownloadedBackup.Files"/>) by name, when it has any.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Files { get; init; }
 }
 
 /// <summary>A device as a restore sees it: the firmware version, and what shows that it restarted.</summary>

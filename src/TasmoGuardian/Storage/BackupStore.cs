@@ -91,14 +91,22 @@ internal sealed class BackupStore
         return summary;
     }
 
-    /// <summary>Start-up repair after a crash: forget rows whose file is gone, adopt finished files that lack a row, recount.</summary>
-    public async Task ReconcileAsync(IReadOnlyCollection<long> missingFiles, IReadOnlyCollection<BackupRecord> adopted, CancellationToken cancellationToken)
+    /// <summary>Start-up repair after a crash: forget rows whose file is gone and user files that are gone, adopt finished files that lack a row, recount.</summary>
+    public async Task ReconcileAsync(IReadOnlyCollection<long> missingFiles, IReadOnlyCollection<BackupRecord> adopted, IReadOnlyCollection<long> missingUserFiles, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(missingFiles);
+        ArgumentNullException.ThrowIfNull(adopted);
+        ArgumentNullException.ThrowIfNull(missingUserFiles);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         foreach (var id in missingFiles)
         {
             await ExecuteAsync(connection, transaction, "DELETE FROM backups WHERE id = $id;", cancellationToken, ("$id", id));
+        }
+
+        foreach (var id in missingUserFiles)
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE backups SET files_filename = NULL WHERE id = $id;", cancellationToken, ("$id", id));
         }
 
         foreach (var record in adopted)

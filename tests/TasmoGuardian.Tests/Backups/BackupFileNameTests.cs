@@ -53,12 +53,23 @@ public sealed class BackupFileNameTests
         Assert.Equal((Id, new DateTime(2026, 3, 29, 2, 30, 5), "13.1.0"), BackupFileName.Parse(name));
     }
 
+    [Fact]
+    public void FilesFile_SharesTheMainFilesStem()
+    {
+        Assert.Equal("Plug/A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip", BackupFileName.FilesFile("Plug/A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.dmp"));
+        Assert.True(BackupFileName.IsFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip"));
+        Assert.False(BackupFileName.IsFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.zip"));
+    }
+
     [Theory]
     [InlineData("notes.txt")]
     [InlineData("A1B2C3D4E5F6-2026-03-29_02_30_05-v13.1.0.dmp.bak")]
     [InlineData(".tg-0123.tmp")]
     [InlineData("a1b2c3d4e5f6-2026-03-29_02_30_05-v13.1.0.dmp")]
     [InlineData("A1B2C3D4E5F6-2026-13-29_02_30_05-v13.1.0.dmp")]
+
+    // User files beside a dump are part of its backup, never a backup of their own.
+    [InlineData("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip")]
     public void Parse_LeavesOtherFilesAlone(string name) => Assert.Null(BackupFileName.Parse(name));
 
     [Fact]

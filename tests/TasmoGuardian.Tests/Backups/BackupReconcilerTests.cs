@@ -51,6 +51,67 @@ public sealed class BackupReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_RecordsAFinishedPair_WithItsUserFiles()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var orphan = await services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(seed: 7), new byte[] { 1, 2, 3 }, "dmp", "14.6.0", When, CancellationToken.None);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        var row = Sql.Query(_folder.Database, "SELECT filename, files_filename FROM backups").Single();
+        Assert.Equal((orphan.RelativePath, orphan.FilesRelativePath), ((string?)row["filename"], (string?)row["files_filename"]));
+        Assert.EndsWith("-v14.6.0.files.zip", orphan.FilesRelativePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_RemovesUserFiles_WhoseMainFileNeverTookItsName()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var kept = await services.SaveAndRecordAsync(device, When, userFiles: [1]);
+
+        // The crash came between the two renames: the user files are in place, the dump is not.
+        var half = Path.Combine(_folder.Backups, "Kitchen", "A1B2C3D4E5F6-2026-11-22_05_00_00-v14.6.0.files.zip");
+        await File.WriteAllBytesAsync(half, [9]);
+        var foreign = Path.Combine(_folder.Backups, "Kitchen", "FFEEDDCCBBAA-2026-11-22_05_00_00-v14.6.0.files.zip");
+        await File.WriteAllBytesAsync(foreign, [9]);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal([kept.RelativePath, kept.FilesRelativePath!, "Kitchen/FFEEDDCCBBAA-2026-11-22_05_00_00-v14.6.0.files.zip"], _folder.BackupFiles().Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+    }
+
+    [Fact]
+    public async Task Restart_KeepsABackupWhoseUserFilesAreGone_AndForgetsOnlyThem()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var saved = await services.SaveAndRecordAsync(device, When, userFiles: [1]);
+        File.Delete(Path.Combine(_folder.Backups, saved.FilesRelativePath!));
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        var row = Sql.Query(_folder.Database, "SELECT filename, files_filename FROM backups").Single();
+        Assert.Equal((saved.RelativePath, null), ((string?)row["filename"], (string?)row["files_filename"]));
+    }
+
+    [Fact]
+    public async Task Restart_ForgettingARowWhoseDumpIsGone_RemovesItsUserFilesToo()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var saved = await services.SaveAndRecordAsync(device, When, userFiles: [1]);
+        File.Delete(Path.Combine(_folder.Backups, saved.RelativePath));
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Empty(_folder.BackupFiles());
+        Assert.Equal(0, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+    }
+
+    [Fact]
     public async Task Restart_ForgetsRows_WhoseFileIsGone_AndRecounts()
     {
         var services = new Services(_folder);

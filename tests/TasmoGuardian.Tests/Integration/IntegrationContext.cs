@@ -77,4 +77,23 @@ public abstract class IntegrationContext : IAsyncLifetime
         .Select(Json)
         .Where(e => type is null || (string?)e["event_type"] == type)
         .ToList();
+
+    internal Task<string> BackUpAsync(FakeTasmota device) => BackUpAsync(device.Mac);
+
+    /// <summary>Presses the device's Backup button and waits for its backup_succeeded; returns its file.</summary>
+    internal async Task<string> BackUpAsync(string mac)
+    {
+        await Recorder.WaitForAsync(m => m.Topic == $"homeassistant/device/tasmo_guardian_{mac.ToLowerInvariant()}/config", Waits.Long, "the device's config");
+        var before = Events("backup_succeeded").Count;
+        await PressAsync($"tasmo_guardian/device/{mac.ToLowerInvariant()}/backup");
+        await Eventually.TrueAsync(() => Events("backup_succeeded").Count > before, Waits.Long, () => Recorder.Summary());
+        return (string)Events("backup_succeeded").Last(e => (string?)e["mac"] == mac.ToUpperInvariant())["file"]!;
+    }
+
+    /// <summary>Waits for the count-th restore_succeeded or restore_failed and returns it.</summary>
+    internal async Task<JsonObject> RestoreEndAsync(int count = 1)
+    {
+        await Eventually.TrueAsync(() => Events().Count(e => ((string?)e["event_type"])?.StartsWith("restore_", StringComparison.Ordinal) == true) >= count, Waits.Long, () => Recorder.Summary());
+        return Events().Where(e => ((string?)e["event_type"])?.StartsWith("restore_", StringComparison.Ordinal) == true).ElementAt(count - 1);
+    }
 }

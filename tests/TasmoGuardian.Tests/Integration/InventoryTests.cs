@@ -91,7 +91,9 @@ public sealed class InventoryTests : IntegrationContext
         await using var app = await StartAppAsync();
         await WaitForJsonAsync(ConfigTopic(device), _ => true, "the config");
 
+        // Moved as a real device moves: everything it says from now on, including late answers to the start-up STATUS 5, has the new address.
         device.Name = "Kitchen counter";
+        device.ReportedAddress = "10.9.8.7";
         await Fleet.PublishDiscoveryAsync(device);
         await Fleet.PublishAsync(FakeTasmotaFleet.Topic(device, "tele", "STATE"), """{"Time":"2026-11-22T10:00:00","Hostname":"x","IPAddress":"10.9.8.7"}""");
 

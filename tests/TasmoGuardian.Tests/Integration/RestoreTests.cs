@@ -24,7 +24,7 @@ public sealed class RestoreTests : IntegrationContext
         await using var app = await StartAppAsync(services: Quick);
         var yesterday = await BackUpAsync(plug);
         var yesterdaysSettings = TasmotaDumpBuilder.Settings(plug.Dump);
-        await BackUpAsync(plug, count: 2);
+        await BackUpAsync(plug);
 
         // The user changes the device after yesterday's backup, then picks yesterday's in the select and presses Restore.
         plug.Dump = TasmotaDumpBuilder.Build(0x0D010000, seed: 99);
@@ -127,7 +127,7 @@ public sealed class RestoreTests : IntegrationContext
         var options = GuardianApp.DefaultOptions(Folder) with { TasmotaPassword = "secret" };
         await using var app = await StartAppAsync(options, Quick);
         await BackUpAsync(locked);
-        await BackUpAsync(user, count: 2);
+        await BackUpAsync(user);
         locked.Password = "changed";
         user.Behavior = TasmotaBehavior.HtmlPage;
 
@@ -147,7 +147,7 @@ public sealed class RestoreTests : IntegrationContext
         var reset = await DiscoveredTasmotaAsync("Reset", d => (d.RestoreBehavior, d.RestartTime) = (TasmotaRestoreBehavior.ComesBackDifferent, TimeSpan.FromMilliseconds(500)));
         await using var app = await StartAppAsync(services: Quick);
         await BackUpAsync(gone);
-        await BackUpAsync(reset, count: 2);
+        await BackUpAsync(reset);
 
         await PublishAsync("tasmo_guardian/cmnd/restore", """{"device":"Gone"}""");
         Assert.Equal("the device did not come back restarted within 8 s; check it, or restore the pre-restore backup", (string?)(await RestoreEndAsync())["reason"]);
@@ -227,8 +227,8 @@ public sealed class RestoreTests : IntegrationContext
         await Eventually.TrueAsync(() => app.Get<DeviceRegistry>().Count == 3, Waits.Short, "the WLED devices");
         await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{forgetful.Mac}/config", c => c["device"] is not null, "the WLED devices' configs");
         await BackUpAsync(old.Mac);
-        await BackUpAsync(pinned.Mac, count: 2);
-        await BackUpAsync(forgetful.Mac, count: 3);
+        await BackUpAsync(pinned.Mac);
+        await BackUpAsync(forgetful.Mac);
 
         await PublishAsync("tasmo_guardian/cmnd/restore", """{"device":"Old"}""");
         var oldDone = await RestoreEndAsync();
@@ -244,24 +244,6 @@ public sealed class RestoreTests : IntegrationContext
     }
 
     private static void Quick(IServiceCollection services) => services.AddSingleton(QuickRestart);
-
-    private async Task<string> BackUpAsync(FakeTasmota device, int count = 1) => await BackUpAsync(device.Mac, count);
-
-    /// <summary>Presses the device's Backup button and waits for the count-th backup_succeeded overall; returns its file.</summary>
-    private async Task<string> BackUpAsync(string mac, int count = 1)
-    {
-        await Recorder.WaitForAsync(m => m.Topic == $"homeassistant/device/tasmo_guardian_{mac.ToLowerInvariant()}/config", Waits.Long, "the device's config");
-        var before = Events("backup_succeeded").Count;
-        await PressAsync($"tasmo_guardian/device/{mac.ToLowerInvariant()}/backup");
-        await Eventually.TrueAsync(() => Events("backup_succeeded").Count > before, Waits.Long, () => Recorder.Summary());
-        return (string)Events("backup_succeeded").Last(e => (string?)e["mac"] == mac.ToUpperInvariant())["file"]!;
-    }
-
-    private async Task<JsonObject> RestoreEndAsync(int count = 1)
-    {
-        await Eventually.TrueAsync(() => Events().Count(e => ((string?)e["event_type"])?.StartsWith("restore_", StringComparison.Ordinal) == true) >= count, Waits.Long, () => Recorder.Summary());
-        return Events().Where(e => ((string?)e["event_type"])?.StartsWith("restore_", StringComparison.Ordinal) == true).ElementAt(count - 1);
-    }
 
     private async Task<string> WaitForLabelAsync(FakeTasmota device, string file)
     {

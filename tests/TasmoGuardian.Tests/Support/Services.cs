@@ -45,11 +45,12 @@ internal sealed class Services
         return await Registry.ApplyAsync(new DeviceObservation(Mac.Parse(mac), DeviceType.Tasmota) { Name = name, NameSource = NameSource.DeviceName, Ip = "10.0.0.2" }, CancellationToken.None);
     }
 
-    public async Task<SavedBackup> SaveAndRecordAsync(Device device, DateTimeOffset when, byte[]? content = null)
+    public async Task<SavedBackup> SaveAndRecordAsync(Device device, DateTimeOffset when, byte[]? content = null, byte[]? userFiles = null)
     {
         content ??= TasmotaDumpBuilder.Build();
-        var saved = await Files.SaveAsync(device, content, "dmp", "13.1.0", when, CancellationToken.None);
-        var (_, id) = await Backups.RecordSuccessAsync(new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when), when, CancellationToken.None);
+        var saved = await Files.SaveAsync(device, content, userFiles, "dmp", "13.1.0", when, CancellationToken.None);
+        var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when) { FilesFileName = saved.FilesRelativePath };
+        var (_, id) = await Backups.RecordSuccessAsync(record, when, CancellationToken.None);
         return saved with { RecordId = id };
     }
 }

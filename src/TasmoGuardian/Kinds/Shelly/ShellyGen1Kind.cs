@@ -76,7 +76,7 @@ internal sealed class ShellyGen1Kind : IDeviceKind
         zip.Add("settings.json", PartCheck.JsonObject(await GetAsync(access, "/settings", cancellationToken), "/settings", access.HasPassword, "device"));
         zip.Add("settings_actions.json", PartCheck.JsonObject(await GetAsync(access, "/settings/actions", cancellationToken), "/settings/actions", access.HasPassword, "actions"));
         zip.Add("info.json", info.Body);
-        return new DownloadedBackup(zip.ToArray(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _time.LocalTimeZone)), "zip", info.Info.Version);
+        return new DownloadedBackup(zip.ToArray(_time), "zip", info.Info.Version);
     }
 
     private Task<HttpAnswer> GetAsync(DeviceAccess access, string path, CancellationToken cancellationToken) =>

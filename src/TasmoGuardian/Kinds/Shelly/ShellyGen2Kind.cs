@@ -74,7 +74,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
 
         zip.Add("info.json", info);
         var version = ShellyInfo.Parse(info, out _)?.Version;
-        return new DownloadedBackup(zip.ToArray(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _time.LocalTimeZone)), "zip", version);
+        return new DownloadedBackup(zip.ToArray(_time), "zip", version);
     }
 
     /// <summary>A script's file name in the zip: its id, then its name reduced to safe characters.</summary>

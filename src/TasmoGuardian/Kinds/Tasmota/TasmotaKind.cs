@@ -6,7 +6,7 @@ namespace TasmoGuardian.Kinds.Tasmota;
 
 /// <summary>
 /// Tasmota over its web server: identified by <c>/cm?cmnd=Status 0</c>, backed up by <c>/dl</c>, which is accepted
-/// only if <see cref="TasmotaDump"/> does; restored by <see cref="TasmotaRestore"/>. Found by itself over MQTT by
+/// only if <see cref="TasmotaDump"/> does, and by its user files (<see cref="TasmotaUserFiles"/>); restored by <see cref="TasmotaRestore"/>. Found by itself over MQTT by
 /// <see cref="TasmotaInventory"/>.
 /// </summary>
 internal sealed class TasmotaKind : IDeviceKind
@@ -18,11 +18,14 @@ internal sealed class TasmotaKind : IDeviceKind
     private readonly DeviceHttp _http;
     private readonly GuardianOptions _options;
 
-    public TasmotaKind(DeviceHttp http, GuardianOptions options)
+    private readonly TasmotaUserFiles _userFiles;
+
+    public TasmotaKind(DeviceHttp http, GuardianOptions options, TimeProvider time)
     {
         _http = http;
         _options = options;
-        Restore = new TasmotaRestore(http, options);
+        _userFiles = new TasmotaUserFiles(http, options, time);
+        Restore = new TasmotaRestore(http, options, _userFiles);
     }
 
     public IRestoreProtocol? Restore { get; }
@@ -76,6 +79,8 @@ internal sealed class TasmotaKind : IDeviceKind
             throw new DeviceException(failure);
         }
 
-        return new DownloadedBackup(answer.Body, "dmp", validation.Version, validation.Platform);
+        // Berry scripts and other files on the file system are not in the dump; firmware from 14.6 on is asked for them.
+        var files = TasmotaUserFiles.Applies(validation.Version) ? await _userFiles.DownloadAsync(access, cancellationToken) : null;
+        return new DownloadedBackup(answer.Body, "dmp", validation.Version, validation.Platform) { Files = files };
     }
 }

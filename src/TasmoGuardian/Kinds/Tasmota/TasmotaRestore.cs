@@ -21,11 +21,13 @@ internal sealed class TasmotaRestore : IRestoreProtocol
 
     private readonly DeviceHttp _http;
     private readonly GuardianOptions _options;
+    private readonly TasmotaUserFiles _userFiles;
 
-    public TasmotaRestore(DeviceHttp http, GuardianOptions options)
+    public TasmotaRestore(DeviceHttp http, GuardianOptions options, TasmotaUserFiles userFiles)
     {
         _http = http;
         _options = options;
+        _userFiles = userFiles;
     }
 
     public RestoreImage Open(byte[] stored, string? recordedPlatform)
@@ -84,6 +86,10 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         ArgumentNullException.ThrowIfNull(current);
         var backup = (TasmotaSettings)image.Parsed!;
         var device = TasmotaSettings.Read(current.Content);
+        if (image.Files is { } files && FilesRefused(files, current) is { } filesReason)
+        {
+            return filesReason;
+        }
 
         // The firmware writes driver files even when it rejects the main settings (research §1.4): a backup whose
         // driver files this device does not keep is refused here, before anything is sent.
@@ -110,6 +116,13 @@ internal sealed class TasmotaRestore : IRestoreProtocol
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(image);
+
+        // The user files go first: they need no restart, and the one the settings bring runs the restored scripts.
+        if (image.Files is { } files)
+        {
+            await _userFiles.UploadAsync(access, files, cancellationToken);
+        }
+
         var arm = DeviceHttp.RequireOk(
             await _http.GetAsync(new Uri($"http://{access.Host}/rs"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken),
             "/rs",
@@ -183,7 +196,20 @@ internal sealed class TasmotaRestore : IRestoreProtocol
             }
         }
 
-        return null;
+        return image.Files is { } files ? TasmotaUserFiles.Differences(files, after.Files is { } zip ? BackupZip.Read(zip) : null) : null;
+    }
+
+    private static string? FilesRefused(IReadOnlyDictionary<string, byte[]> files, DownloadedBackup current)
+    {
+        if (!TasmotaUserFiles.Applies(current.Version))
+        {
+            return $"the backup holds user files (Berry scripts), which are restored on firmware {TasmotaUserFiles.FirstVersion} and later; this device runs {current.Version ?? "an unknown version"}";
+        }
+
+        var missing = TasmotaUserFiles.MissingFolders(files, current.Files is { } zip ? BackupZip.Read(zip) : null);
+        return missing.Count > 0
+            ? $"the backup holds user files in {string.Join(", ", missing)}, a folder this device does not have; create it in the device's file manager first"
+            : null;
     }
 
     /// <summary>Tasmota's uptime, "1T07:25:12" (days T hours:minutes:seconds); older firmware sends hours as a number.</summary>

@@ -59,15 +59,10 @@ internal sealed class WledKind : IDeviceKind
         var config = await FetchAsync(access, "cfg.json", missingIsEmpty: false, cancellationToken);
         var presets = await FetchAsync(access, "presets.json", missingIsEmpty: true, cancellationToken);
 
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            var stamp = TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _time.LocalTimeZone);
-            await AddAsync(archive, "cfg.json", config, stamp, cancellationToken);
-            await AddAsync(archive, "presets.json", presets, stamp, cancellationToken);
-        }
-
-        return new DownloadedBackup(zip.ToArray(), "zip", info.Version, info.Platform);
+        var zip = new BackupZip();
+        zip.Add("cfg.json", config);
+        zip.Add("presets.json", presets);
+        return new DownloadedBackup(zip.ToArray(_time), "zip", info.Version, info.Platform);
     }
 
     private async Task<byte[]> InfoAsync(DeviceAccess access, CancellationToken cancellationToken) =>
@@ -75,14 +70,6 @@ internal sealed class WledKind : IDeviceKind
             await _http.GetAsync(new Uri($"http://{access.Host}/json/info"), null, _options.RequestTimeout, MaxInfoBytes, cancellationToken),
             "/json/info",
             passwordSent: false).Body;
-
-    private static async Task AddAsync(ZipArchive archive, string name, byte[] content, DateTimeOffset stamp, CancellationToken cancellationToken)
-    {
-        var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = stamp;
-        await using var stream = await entry.OpenAsync(cancellationToken);
-        await stream.WriteAsync(content, cancellationToken);
-    }
 
     private static bool IsJsonObject(byte[] body, out string? problem)
     {

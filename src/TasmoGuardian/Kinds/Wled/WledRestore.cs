@@ -122,25 +122,12 @@ internal sealed class WledRestore : IRestoreProtocol
 
     private static (byte[] Config, byte[] Presets) ReadZip(byte[] stored)
     {
-        try
-        {
-            using var archive = new ZipArchive(new MemoryStream(stored), ZipArchiveMode.Read);
-            return (Entry(archive, "cfg.json"), Entry(archive, "presets.json"));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw DeviceException.Of(FailureKind.NotADump, $"the stored backup is not a readable zip ({ex.Message})");
-        }
+        var entries = BackupZip.Read(stored);
+        return (Entry(entries, "cfg.json"), Entry(entries, "presets.json"));
     }
 
-    private static byte[] Entry(ZipArchive archive, string name)
-    {
-        var entry = archive.GetEntry(name) ?? throw DeviceException.Of(FailureKind.NotADump, $"the stored backup has no {name}");
-        using var stream = entry.Open();
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
+    private static byte[] Entry(IReadOnlyDictionary<string, byte[]> entries, string name) =>
+        entries.TryGetValue(name, out var content) ? content : throw DeviceException.Of(FailureKind.NotADump, $"the stored backup has no {name}");
 
     private async Task StateAsync(DeviceAccess access, byte[] json, CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ namespace TasmoGuardian.Tests.Kinds.Tasmota;
 /// <summary>The pure parts of Tasmota's restore: the answer pages in two languages, the dump's driver files, what may differ after a restore.</summary>
 public sealed class TasmotaRestoreTests
 {
+    // The checks below read files only; nothing is sent, so no HTTP client is needed.
+    private static TasmotaRestore NewRestore() => new(null!, new TasmoGuardian.Configuration.GuardianOptions(), null!);
+
     private static byte[] Page(string word, string? reason = null) => System.Text.Encoding.UTF8.GetBytes(
         reason is null
             ? $"<html><head><script>setTimeout(function(){{location.href='.';}},10000);</script></head><body><div style='text-align:center;'><b>Upload <font color='#008000'>{word}</font></b><br>Device will restart in a few seconds</div></body></html>"
@@ -112,7 +115,7 @@ public sealed class TasmotaRestoreTests
     [Fact]
     public void Open_RefusesADumpThatFailsTheBackupChecks_OrADamagedDriverFile()
     {
-        var restore = new TasmotaRestore(null!, new TasmoGuardian.Configuration.GuardianOptions());
+        var restore = NewRestore();
 
         Assert.Equal(FailureKind.BadChecksum, Assert.Throws<DeviceException>(() => restore.Open(TasmotaDumpBuilder.FlipBit(TasmotaDumpBuilder.Build(), 2000), null)).Failure.Kind);
         var dump = TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 3, (3, 120));
@@ -130,7 +133,7 @@ public sealed class TasmotaRestoreTests
     [InlineData(false, false, null)]
     public void Refuses_ABackupWhoseDriverFilesTheDeviceDoesNotKeep(bool backupHasDrivers, bool deviceHasDrivers, string? expected)
     {
-        var restore = new TasmotaRestore(null!, new TasmoGuardian.Configuration.GuardianOptions());
+        var restore = NewRestore();
         var backup = backupHasDrivers ? TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 3, (3, 120)) : TasmotaDumpBuilder.Build(0x0F010000, 1, 3);
         var current = deviceHasDrivers ? TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 9, (3, 120)) : TasmotaDumpBuilder.Build(0x0F010000, 1, 9);
 
@@ -140,7 +143,7 @@ public sealed class TasmotaRestoreTests
     [Fact]
     public void Refuses_DriverFilesOfAnotherSize()
     {
-        var restore = new TasmotaRestore(null!, new TasmoGuardian.Configuration.GuardianOptions());
+        var restore = NewRestore();
         var backup = restore.Open(TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 3, (3, 120)), null);
         var current = TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 9, (3, 200));
 
@@ -150,7 +153,7 @@ public sealed class TasmotaRestoreTests
     [Fact]
     public void Differences_SeeTheRestoredSettings_AcrossAnUpgradeToo()
     {
-        var restore = new TasmotaRestore(null!, new TasmoGuardian.Configuration.GuardianOptions());
+        var restore = NewRestore();
         var uploaded = TasmotaDumpBuilder.Build(0x0D010000, seed: 11);
         var device = TasmotaDumpBuilder.Build(0x0D010000, seed: 12);
         var image = restore.Open(uploaded, null);
