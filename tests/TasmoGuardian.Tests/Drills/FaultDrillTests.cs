@@ -127,6 +127,72 @@ public sealed class FaultDrillTests : IntegrationContext
     }
 
     [Fact]
+    public async Task AMixedFleet_WithBrokenDevicesAndABrokerRestart_GivesEachDeviceItsOwnTrueResult()
+    {
+        // Tasmota (plain, with Berry scripts, one script cut short, one unreachable), WLED, Shelly Gen1 and Gen2+
+        // (one with a wrong password, one serving its web page): nine devices, each its own kind of answer.
+        var plain = await DiscoveredTasmotaAsync("Tasmota plain", d => d.Delay = TimeSpan.FromSeconds(1));
+        var berry = await DiscoveredTasmotaAsync("Tasmota berry", d => Berry(d, UserFileBehavior.Ok));
+        var cutShort = await DiscoveredTasmotaAsync("Tasmota cut short", d => Berry(d, UserFileBehavior.Truncated));
+        var refusing = Own(FakeTasmota.Refusing("Tasmota gone"));
+        Fleet.Add(refusing);
+        await Fleet.PublishDiscoveryAsync(refusing);
+        var wled = Own(FakeWled.Start());
+        var gen1 = Own(FakeShelly.Start(generation: 1));
+        var gen2 = Own(FakeShelly.Start());
+        gen2.Password = "right";
+        var locked = Own(FakeShelly.Start());
+        locked.Password = "other";
+        var html = Own(FakeShelly.Start());
+        html.Behavior = ShellyBehavior.HtmlWith200;
+        var options = GuardianApp.DefaultOptions(Folder) with
+        {
+            AnnounceDiscovery = false,
+            Devices =
+            [
+                new DeviceOption(wled.Host, DeviceType.Wled, null, null),
+                new DeviceOption(gen1.Host, DeviceType.ShellyGen2, "Shelly gen1", null),
+                new DeviceOption(gen2.Host, DeviceType.ShellyGen2, "Shelly gen2", "right"),
+                new DeviceOption(locked.Host, DeviceType.ShellyGen2, "Shelly locked", "wrong"),
+                new DeviceOption(html.Host, DeviceType.ShellyGen2, "Shelly html", null),
+            ],
+        };
+        await using var app = await StartAppAsync(options);
+        await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 9, "all nine devices");
+
+        await PressAsync("tasmo_guardian/hub/backup_all");
+        await Eventually.TrueAsync(() => plain.Downloads >= 1, Waits.Long, "the run to start");
+        await Broker.StopAsync();
+        await Broker.StartAgainAsync();
+        await Eventually.TrueAsync(() => Sql.Scalar(Folder.Database, "SELECT COUNT(*) FROM runs") == 1, TimeSpan.FromSeconds(60), () => app.LogText());
+
+        var results = Sql.Query(Folder.Database, "SELECT name, last_result, last_reason, noofbackups FROM devices")
+            .ToDictionary(r => (string)r["name"]!, r => ((long)r["last_result"]!, (string?)r["last_reason"], (long)r["noofbackups"]!));
+        var succeeded = new[] { "Tasmota plain", "Tasmota berry", wled.Name, "Shelly gen1", "Shelly gen2" };
+        Assert.All(succeeded, name => Assert.Equal((1L, null, 1L), results[name]));
+        Assert.StartsWith("Tasmota user file /autoexec.be came back with", results["Tasmota cut short"].Item2, StringComparison.Ordinal);
+        Assert.Contains("refused the connection", results["Tasmota gone"].Item2, StringComparison.Ordinal);
+        Assert.Equal("wrong password (HTTP 401)", results["Shelly locked"].Item2);
+        Assert.Contains("web page", results["Shelly html"].Item2, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((5L, 4L), ((long)Sql.Scalar(Folder.Database, "SELECT backed_up FROM runs"), (long)Sql.Scalar(Folder.Database, "SELECT failed FROM runs")));
+        Assert.Equal(1, Sql.Scalar(Folder.Database, "SELECT COUNT(*) FROM backups WHERE files_filename IS NOT NULL"));
+        ProcessTests.AssertFilesAndRowsAgree(Folder);
+
+        // Home Assistant, reconnecting after the restart, sees every device's own problem.
+        await using var late = await MessageRecorder.StartAsync(Broker);
+        await late.WaitForAsync(m => m.Topic == "tasmo_guardian/hub/state" && (int?)Json(m)["failed"] == 4 && !(bool)Json(m)["running"]!, Waits.Long, "the final hub state");
+    }
+
+    private static void Berry(FakeTasmota device, UserFileBehavior behavior)
+    {
+        device.Version = "14.6.0";
+        device.Dump = TasmotaDumpBuilder.Build(0x0E060000, seed: device.Name.Length);
+        device.FileSystem = new FakeTasmotaFileSystem { Behavior = behavior };
+        device.FileSystem.Put("/autoexec.be", "print('hello')\n");
+        device.FileSystem.Put("/lib/util.be", new string('u', 3000));
+    }
+
+    [Fact]
     public async Task TenThousandFuzzedPayloads_OnEveryTopicItReads_ChangeNothingThatMatters()
     {
         var options = GuardianApp.DefaultOptions(Folder) with { RequestTimeoutSeconds = 1 };

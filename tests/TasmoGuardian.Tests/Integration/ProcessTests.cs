@@ -293,13 +293,14 @@ public sealed class ProcessTests : IntegrationContext
 
     internal static void AssertFilesAndRowsAgree(TestFolder folder) => AssertFilesAndRowsAgree(folder.Database, folder);
 
-    /// <summary>Every file under the backup folder has its row in <paramref name="database"/>, and every row its file; the counts add up.</summary>
+    /// <summary>Every file under the backup folder (user files included) has its row in <paramref name="database"/>, and every row its files; the counts add up.</summary>
     internal static void AssertFilesAndRowsAgree(string database, TestFolder backups)
     {
         var files = backups.BackupFiles();
         Assert.DoesNotContain(files, f => f.Contains("/.tg-", StringComparison.Ordinal));
         var folder = new { Database = database };
-        var rows = Sql.Query(folder.Database, "SELECT filename FROM backups").Select(r => (string)r["filename"]!).Order(StringComparer.Ordinal).ToList();
+        var rows = Sql.Query(folder.Database, "SELECT filename FROM backups UNION ALL SELECT files_filename FROM backups WHERE files_filename IS NOT NULL")
+            .Select(r => (string)r["filename"]!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files, rows);
         var counts = Sql.Query(folder.Database, "SELECT d.noofbackups AS n, (SELECT COUNT(*) FROM backups b WHERE b.device_id = d.id) AS c, d.lastbackup AS l, (SELECT MAX(created) FROM backups b WHERE b.device_id = d.id) AS m FROM devices d");
         Assert.All(counts, c => Assert.Equal(c["c"], c["n"]));

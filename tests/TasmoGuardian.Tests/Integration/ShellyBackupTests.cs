@@ -26,7 +26,7 @@ public sealed class ShellyBackupTests : IntegrationContext
         var done = await WaitForJsonAsync("tasmo_guardian/event", e => (string?)e["event_type"] is "backup_succeeded" or "backup_failed", "the Shelly backup");
         Assert.Equal("backup_succeeded", (string?)Json(done)["event_type"]);
         using var zip = ZipFile.OpenRead(Path.Combine(Folder.Backups, (string)Json(done)["file"]!));
-        Assert.Equal(["Shelly.GetConfig.json", "scripts/1_heating.js", "scripts/3_night_light.js", "KVS.GetMany.json", "Webhook.List.json", "info.json"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal(["Shelly.GetConfig.json", "scripts/1_heating.js", "scripts/3_night_light.js", "KVS.GetMany.json", "Webhook.List.json", "Shelly.GetDeviceInfo.json"], zip.Entries.Select(e => e.FullName));
         Assert.Equal(shelly.Scripts[1].Code, Text(zip, "scripts/1_heating.js"));
         Assert.True(shelly.Scripts[1].Code.Length > 10 * 200, "the script needs many chunks");
         Assert.Equal(5, JsonNode.Parse(Text(zip, "KVS.GetMany.json"))!["items"]!.AsArray().Count);
@@ -80,7 +80,7 @@ public sealed class ShellyBackupTests : IntegrationContext
         var done = Json(await WaitForJsonAsync("tasmo_guardian/event", e => (string?)e["event_type"] is "backup_succeeded" or "backup_failed", "the Gen1 backup"));
         Assert.Equal("backup_succeeded", (string?)done["event_type"]);
         using var zip = ZipFile.OpenRead(Path.Combine(Folder.Backups, (string)done["file"]!));
-        Assert.Equal(["settings.json", "settings_actions.json", "info.json"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal(["settings.json", "settings_actions.json", "shelly.json"], zip.Entries.Select(e => e.FullName));
         Assert.Equal(2, Sql.Scalar(Folder.Database, "SELECT type FROM devices"));
     }
 

@@ -8,7 +8,7 @@ namespace TasmoGuardian.Kinds.Shelly;
 /// <summary>
 /// Shelly Gen1, over its HTTP API with Basic auth (research §4.1): identified by <c>/shelly</c> and <c>/settings</c>,
 /// backed up as a zip of <c>settings.json</c> (<c>/settings</c>), <c>settings_actions.json</c> (<c>/settings/actions</c>,
-/// the URL actions HomeRecall misses) and <c>info.json</c>. Gen1 settings hold no passwords, and a restore is a
+/// the URL actions HomeRecall misses) and <c>shelly.json</c>. Gen1 settings hold no passwords, and a restore is a
 /// model-specific series of calls: not offered.
 /// </summary>
 internal sealed class ShellyGen1Kind : IDeviceKind
@@ -75,7 +75,7 @@ internal sealed class ShellyGen1Kind : IDeviceKind
         var zip = new BackupZip();
         zip.Add("settings.json", PartCheck.JsonObject(await GetAsync(access, "/settings", cancellationToken), "/settings", access.HasPassword, "device"));
         zip.Add("settings_actions.json", PartCheck.JsonObject(await GetAsync(access, "/settings/actions", cancellationToken), "/settings/actions", access.HasPassword, "actions"));
-        zip.Add("info.json", info.Body);
+        zip.Add("shelly.json", info.Body);
         return new DownloadedBackup(zip.ToArray(_time), "zip", info.Info.Version);
     }
 

@@ -12,7 +12,7 @@ namespace TasmoGuardian.Kinds.Shelly;
 /// set (research §4.2). The backup zip holds <c>Shelly.GetConfig.json</c>, every script whole
 /// (<c>scripts/&lt;id&gt;_&lt;name&gt;.js</c>, read with <c>Script.GetCode</c> until nothing is <c>left</c>, and its length
 /// checked against what the device reported: the defect that truncates scripts elsewhere), <c>KVS.GetMany.json</c>
-/// (all pages), <c>Schedule.List.json</c> and <c>Webhook.List.json</c> where the device has them, and <c>info.json</c>.
+/// (all pages), <c>Schedule.List.json</c> and <c>Webhook.List.json</c> where the device has them, and <c>Shelly.GetDeviceInfo.json</c>.
 /// A restore is model-specific (per-component SetConfig calls; passwords are never exported): not offered yet.
 /// </summary>
 internal sealed class ShellyGen2Kind : IDeviceKind
@@ -72,7 +72,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
             }
         }
 
-        zip.Add("info.json", info);
+        zip.Add("Shelly.GetDeviceInfo.json", info);
         var version = ShellyInfo.Parse(info, out _)?.Version;
         return new DownloadedBackup(zip.ToArray(_time), "zip", version);
     }

@@ -11,7 +11,7 @@ internal static class ShellyProbe
     public static async Task<ShellyInfo> AskAsync(DeviceHttp http, DeviceAccess access, TimeSpan timeout, CancellationToken cancellationToken) =>
         (await AskRawAsync(http, access, timeout, cancellationToken)).Info;
 
-    /// <summary>The parsed answer and its bytes as served (kept as info.json in a backup).</summary>
+    /// <summary>The parsed answer and its bytes as served (kept as shelly.json in a Gen1 backup).</summary>
     public static async Task<(ShellyInfo Info, byte[] Body)> AskRawAsync(DeviceHttp http, DeviceAccess access, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
