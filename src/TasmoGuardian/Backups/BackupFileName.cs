@@ -61,6 +61,10 @@ internal static partial class BackupFileName
 
     public static bool IsFilesFile(string fileName) => fileName.EndsWith(FilesSuffix, StringComparison.Ordinal);
 
+    /// <summary>Reads back a user files' name this program wrote, as <see cref="Parse"/> reads its main file's; null for anything else.</summary>
+    public static (Mac Mac, DateTime LocalTime, string Version)? ParseFilesFile(string fileName) =>
+        IsFilesFile(fileName) ? Parse(fileName[..^FilesSuffix.Length] + ".dmp") : null;
+
     /// <summary>Reads back a main file's name this program wrote; null for anything else (user files included), which is then left alone.</summary>
     public static (Mac Mac, DateTime LocalTime, string Version)? Parse(string fileName)
     {

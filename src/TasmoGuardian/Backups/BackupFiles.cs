@@ -159,25 +159,31 @@ internal sealed class BackupFiles
         return removed;
     }
 
-    /// <summary>Main files this program named, as "folder/file", for the start-up check against the database.</summary>
-    public IEnumerable<string> ListBackupFiles() => List(name => BackupFileName.Parse(name) is not null);
-
-    /// <summary>User files beside main files ("folder/stem.files.zip"), for the same check.</summary>
-    public IEnumerable<string> ListFilesFiles() => List(BackupFileName.IsFilesFile);
-
-    private IEnumerable<string> List(Func<string, bool> ours)
+    /// <summary>
+    /// Files this program named, as "folder/file", for the start-up check against the database: main files, and the
+    /// user files beside them ("folder/stem.files.zip"), in one walk of backup_dir.
+    /// </summary>
+    public (List<string> Main, List<string> UserFiles) ListBackupFiles()
     {
+        var (main, userFiles) = (new List<string>(), new List<string>());
         foreach (var folder in Folders())
         {
             foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder)))
             {
                 var name = Path.GetFileName(file);
-                if (ours(name))
+                var relative = $"{Path.GetFileName(folder)}/{name}";
+                if (BackupFileName.Parse(name) is not null)
                 {
-                    yield return $"{Path.GetFileName(folder)}/{name}";
+                    main.Add(relative);
+                }
+                else if (BackupFileName.IsFilesFile(name))
+                {
+                    userFiles.Add(relative);
                 }
             }
         }
+
+        return (main, userFiles);
     }
 
     private static IEnumerable<string> SafeEnumerate(Func<IEnumerable<string>> list)

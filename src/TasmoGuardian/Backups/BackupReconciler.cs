@@ -59,9 +59,9 @@ internal sealed class BackupReconciler
         }
 
         var deviceIds = (await _devices.LoadAllAsync(cancellationToken)).ToDictionary(d => d.Mac, d => d.Id);
-        var companions = _files.ListFilesFiles().ToHashSet(StringComparer.Ordinal);
+        var (mains, userFiles) = _files.ListBackupFiles();
+        var companions = userFiles.ToHashSet(StringComparer.Ordinal);
         var adopted = new List<BackupRecord>();
-        var mains = _files.ListBackupFiles().ToList();
         foreach (var relative in mains)
         {
             if (recorded.Contains(relative) || BackupFileName.Parse(FileNameOf(relative)) is not { } name)
@@ -89,7 +89,7 @@ internal sealed class BackupReconciler
         var withMain = mains.Select(BackupFileName.FilesFile).ToHashSet(StringComparer.Ordinal);
         foreach (var orphan in companions.Where(c => !withMain.Contains(c)))
         {
-            if (BackupFileName.Parse(FileNameOf(orphan)[..^BackupFileName.FilesSuffix.Length] + ".dmp") is { } owner && deviceIds.ContainsKey(owner.Mac))
+            if (BackupFileName.ParseFilesFile(FileNameOf(orphan)) is { } owner && deviceIds.ContainsKey(owner.Mac))
             {
                 _files.DeleteQuietly(orphan);
                 BackupLog.OrphanFilesFileRemoved(_logger, orphan);

@@ -59,6 +59,9 @@ public sealed class BackupFileNameTests
         Assert.Equal("Plug/A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip", BackupFileName.FilesFile("Plug/A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.dmp"));
         Assert.True(BackupFileName.IsFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip"));
         Assert.False(BackupFileName.IsFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.zip"));
+        Assert.Equal((Id, new DateTime(2026, 3, 29, 2, 30, 5), "14.6.0"), BackupFileName.ParseFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.files.zip"));
+        Assert.Null(BackupFileName.ParseFilesFile("A1B2C3D4E5F6-2026-03-29_02_30_05-v14.6.0.dmp"));
+        Assert.Null(BackupFileName.ParseFilesFile("notes.files.zip"));
     }
 
     [Theory]

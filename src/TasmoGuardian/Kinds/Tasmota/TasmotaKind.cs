@@ -13,7 +13,6 @@ internal sealed class TasmotaKind : IDeviceKind
 {
     // Settings (4 KiB) plus driver files of file-system builds stay far below this.
     public const int MaxDumpBytes = 256 * 1024;
-    private const int MaxStatusBytes = 256 * 1024;
 
     private readonly DeviceHttp _http;
     private readonly GuardianOptions _options;
@@ -46,14 +45,7 @@ internal sealed class TasmotaKind : IDeviceKind
     {
         ArgumentNullException.ThrowIfNull(access);
 
-        // /cm takes the credentials as query arguments (the only page that does); the others want Basic auth.
-        var query = "cmnd=Status%200" + (access.HasPassword
-            ? $"&user={Uri.EscapeDataString(access.Username)}&password={Uri.EscapeDataString(access.Password!)}"
-            : string.Empty);
-        var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/cm?{query}"), null, _options.RequestTimeout, MaxStatusBytes, cancellationToken),
-            "/cm",
-            access.HasPassword);
+        var answer = await TasmotaStatus.AskAsync(_http, access, _options, cancellationToken);
         var report = TasmotaMessageParser.Parse("STATUS0", answer.Body, out var problem);
         if (report?.Mac is not { } mac)
         {

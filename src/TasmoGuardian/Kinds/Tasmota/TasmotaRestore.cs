@@ -51,13 +51,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
     public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var query = "cmnd=Status%200" + (access.HasPassword
-            ? $"&user={Uri.EscapeDataString(access.Username)}&password={Uri.EscapeDataString(access.Password!)}"
-            : string.Empty);
-        var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/cm?{query}"), null, _options.RequestTimeout, MaxPageBytes, cancellationToken),
-            "/cm",
-            access.HasPassword);
+        var answer = await TasmotaStatus.AskAsync(_http, access, _options, cancellationToken);
         if (WebPage.LooksLikeHtml(answer.Body))
         {
             throw UserMode();

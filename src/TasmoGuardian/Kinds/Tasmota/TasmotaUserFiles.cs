@@ -156,6 +156,9 @@ internal sealed class TasmotaUserFiles
         return null;
     }
 
+    /// <summary>A path for the query, escaped as the firmware's links are (UrlEscape): every part, not the slashes.</summary>
+    private static string EscapePath(string path) => Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal);
+
     private static MultipartFormDataContent Multipart(string fileName, byte[] content)
     {
         var file = new ByteArrayContent(content);
@@ -165,7 +168,7 @@ internal sealed class TasmotaUserFiles
 
     private async Task<IReadOnlyList<TasmotaFileListing.Entry>?> ListAsync(DeviceAccess access, string folder, CancellationToken cancellationToken)
     {
-        var query = folder == "/" ? string.Empty : "?download=" + Uri.EscapeDataString(folder).Replace("%2F", "/", StringComparison.Ordinal);
+        var query = folder == "/" ? string.Empty : "?download=" + EscapePath(folder);
         HttpAnswer answer;
         try
         {
@@ -196,7 +199,7 @@ internal sealed class TasmotaUserFiles
             throw DeviceException.Of(FailureKind.TooLarge, $"Tasmota user file {entry.Path} is {entry.Size} bytes, more than the {MaxFileBytes} kept");
         }
 
-        var path = Uri.EscapeDataString(entry.Path).Replace("%2F", "/", StringComparison.Ordinal);
+        var path = EscapePath(entry.Path);
         HttpAnswer answer;
         try
         {
