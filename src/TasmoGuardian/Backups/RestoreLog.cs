@@ -13,9 +13,6 @@ internal static partial class RestoreLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Restore onto {DeviceName} ended, but its record could not be stored: {Reason}")]
     public static partial void NotRecorded(ILogger logger, string deviceName, string reason);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "A restore onto device {DeviceId} was cut off while {Stage}; it is recorded as failed")]
-    public static partial void Interrupted(ILogger logger, long deviceId, string stage);
-
     [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Stopping: the restore onto {Mac} was cut off; the next start records it as failed")]
     public static partial void StoppedMidRestore(ILogger logger, string mac);
 }

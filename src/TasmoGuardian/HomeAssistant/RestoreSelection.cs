@@ -15,6 +15,4 @@ internal sealed class RestoreSelection
     public string? For(Mac mac) => _selected.TryGetValue(mac, out var file) ? file : null;
 
     public void Select(Mac mac, string fileName) => _selected[mac] = fileName;
-
-    public void Reset(Mac mac) => _selected.TryRemove(mac, out _);
 }

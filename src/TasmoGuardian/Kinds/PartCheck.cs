@@ -50,17 +50,4 @@ internal static class PartCheck
         ArgumentNullException.ThrowIfNull(answer);
         return JsonObject(DeviceHttp.RequireOk(answer, part, passwordSent).Body, part, keys);
     }
-
-    /// <summary>A file that may hold anything but the device's web page (text files, images).</summary>
-    public static byte[] NotWebPage(HttpAnswer answer, string part, bool passwordSent, bool mayBeHtml = false)
-    {
-        ArgumentNullException.ThrowIfNull(answer);
-        var body = DeviceHttp.RequireOk(answer, part, passwordSent).Body;
-        if (!mayBeHtml && WebPage.LooksLikeHtml(body))
-        {
-            throw DeviceException.Of(FailureKind.HtmlPage, $"{part} is a web page, not the file");
-        }
-
-        return body;
-    }
 }
