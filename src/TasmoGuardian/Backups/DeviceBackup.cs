@@ -122,7 +122,7 @@ internal sealed class DeviceBackup
         {
             var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform, FilesFileName = saved.FilesRelativePath };
             (summary, var id) = await _store.RecordSuccessAsync(record, prepared.Attempt, CancellationToken.None);
-            saved = saved with { RecordId = id };
+            saved = saved with { RecordId = id, Note = download.Note };
         }
         catch (SqliteException ex)
         {

@@ -9,4 +9,7 @@ internal sealed record SavedBackup(string RelativePath, long Size, string Sha256
     public string? FilesRelativePath { get; init; }
 
     public long RecordId { get; init; }
+
+    /// <summary>The kind's note on what the backup leaves out (<see cref="Kinds.DownloadedBackup.Note"/>).</summary>
+    public string? Note { get; init; }
 }

@@ -13,6 +13,11 @@ internal sealed record DeviceOption(string Host, DeviceType Type, string? Name, 
 
         // Gen1 or Gen2 and later: /shelly's "gen" tells them apart when the device is identified.
         ["shelly"] = DeviceType.ShellyGen2,
+        ["opendtu"] = DeviceType.OpenDtu,
+        ["ahoydtu"] = DeviceType.AhoyDtu,
+        ["ai_on_the_edge"] = DeviceType.AiOnTheEdge,
+        ["awtrix"] = DeviceType.Awtrix,
+        ["openhasp"] = DeviceType.OpenHasp,
     };
 
     // Records print every property; a password must never reach a log line.

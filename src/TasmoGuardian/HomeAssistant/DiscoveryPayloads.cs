@@ -267,6 +267,7 @@ internal static class DiscoveryPayloads
                 Mac = outcome.Device.Mac.ToString(),
                 File = outcome.File?.RelativePath,
                 Size = outcome.File?.Size,
+                Note = outcome.File?.Note,
             }
             : new BackupEventPayload
             {

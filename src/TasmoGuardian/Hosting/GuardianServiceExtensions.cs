@@ -6,6 +6,11 @@ using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.HomeAssistant;
 using TasmoGuardian.Kinds;
+using TasmoGuardian.Kinds.AhoyDtu;
+using TasmoGuardian.Kinds.AiOnTheEdge;
+using TasmoGuardian.Kinds.Awtrix;
+using TasmoGuardian.Kinds.OpenDtu;
+using TasmoGuardian.Kinds.OpenHasp;
 using TasmoGuardian.Kinds.Shelly;
 using TasmoGuardian.Kinds.Tasmota;
 using TasmoGuardian.Kinds.Wled;
@@ -59,6 +64,25 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<IDeviceKind, ShellyGen1Kind>();
         builder.Services.AddSingleton<IDeviceKind, ShellyGen2Kind>();
         builder.Services.AddHostedService<ShellyDiscovery>();
+
+        builder.Services.AddSingleton<AnnouncedHosts>();
+        builder.Services.AddSingleton<OpenDtuKind>();
+        builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenDtuKind>());
+        builder.Services.AddHostedService<OpenDtuDiscovery>();
+
+        builder.Services.AddSingleton<IDeviceKind, AhoyDtuKind>();
+
+        builder.Services.AddSingleton<AiOnTheEdgeMacs>();
+        builder.Services.AddSingleton<AiOnTheEdgeKind>();
+        builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<AiOnTheEdgeKind>());
+        builder.Services.AddHostedService<AiOnTheEdgeDiscovery>();
+
+        builder.Services.AddSingleton<IDeviceKind, AwtrixKind>();
+        builder.Services.AddHostedService<AwtrixDiscovery>();
+
+        builder.Services.AddSingleton<OpenHaspKind>();
+        builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenHaspKind>());
+        builder.Services.AddHostedService<OpenHaspDiscovery>();
 
         builder.Services.AddSingleton<KindCatalog>();
         builder.Services.AddSingleton<DeviceCredentials>();

@@ -12,7 +12,7 @@ internal static class JsonCompare
     /// <summary>
     /// The first path of <paramref name="expected"/> whose value <paramref name="actual"/> does not have, or null when it
     /// has them all. With <paramref name="exact"/>, keys that only <paramref name="actual"/> has count as a difference too.
-    /// Top-level keys in <paramref name="ignore"/> are not compared.
+    /// Paths in <paramref name="ignore"/> ("vid", "cfg.save_count") are not compared.
     /// </summary>
     public static string? FirstMissing(byte[] expected, byte[] actual, bool exact, IReadOnlyCollection<string>? ignore = null)
     {
@@ -55,12 +55,12 @@ internal static class JsonCompare
             case JsonValueKind.Object:
                 foreach (var property in want.EnumerateObject())
                 {
-                    if (path.Length == 0 && ignore.Contains(property.Name))
+                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (ignore.Contains(child))
                     {
                         continue;
                     }
 
-                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
                     if (!have.TryGetProperty(property.Name, out var other))
                     {
                         return $"{child} is missing";

@@ -10,4 +10,7 @@ internal sealed record DownloadedBackup(byte[] Content, string Extension, string
     /// same backup (Tasmota's Berry scripts); null when the device has none.
     /// </summary>
     public byte[]? Files { get; init; }
+
+    /// <summary>What the user should know about this backup (what the firmware leaves out), shown with the result; null when nothing.</summary>
+    public string? Note { get; init; }
 }

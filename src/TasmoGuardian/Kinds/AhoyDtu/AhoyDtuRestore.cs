@@ -1,0 +1,86 @@
+using System.Text;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.AhoyDtu;
+
+/// <summary>
+/// AhoyDTU's restore, as its Setup page's "Import" does it (research §4.4): settings.json posted to <c>/upload</c> as the
+/// form field "upload". The device reads it, keeps its current Wi-Fi password, saves and reboots by itself, answering
+/// an HTML page that says "Upload: success" or "Upload: failed". Compared afterwards: every setting but the blanked
+/// passwords.
+/// </summary>
+internal sealed class AhoyDtuRestore : IRestoreProtocol
+{
+    private readonly AhoyDtuKind _kind;
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+
+    public AhoyDtuRestore(AhoyDtuKind kind, DeviceHttp http, GuardianOptions options)
+    {
+        _kind = kind;
+        _http = http;
+        _options = options;
+    }
+
+    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    {
+        var entries = BackupZip.Read(stored);
+        var settings = PartCheck.JsonObject(FileSet.Entry(entries, "settings.json"), "the stored settings.json", "wifi", "inst");
+        string? version = null;
+        if (entries.TryGetValue("info.json", out var info) && JsonRead.Object(info, out _) is { } document)
+        {
+            using (document)
+            {
+                version = AhoyDtuKind.Version(document.RootElement);
+            }
+        }
+
+        return new RestoreImage(stored, recordedPlatform, version) { Parsed = settings };
+    }
+
+    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        using var document = JsonRead.Object(await _kind.SystemAsync(access, cancellationToken), out _)!;
+        var root = document.RootElement;
+        return new DeviceProbe(AhoyDtuKind.Version(root)) { Uptime = AhoyDtuKind.Uptime(root) };
+    }
+
+    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
+
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var settings = (byte[])image.Parsed!;
+        var answer = await _http.PostAsync(AhoyDtuKind.Uri(access, "/upload"), () => FileSet.Form("upload", "settings.json", settings), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var text = Encoding.UTF8.GetString(answer.Body);
+        if (answer.StatusCode == 401 || answer.StatusCode == 403)
+        {
+            throw DeviceException.Of(FailureKind.WrongPassword, "the device refused the upload: it needs its admin password in the devices option (nothing was changed)");
+        }
+
+        if (!answer.IsOk || text.Contains("Upload: failed", StringComparison.OrdinalIgnoreCase))
+        {
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device did not take settings.json (HTTP {answer.StatusCode}); nothing was changed");
+        }
+
+        if (!text.Contains("Upload: success", StringComparison.OrdinalIgnoreCase))
+        {
+            throw DeviceException.Of(FailureKind.RestoreUnknown, $"the device answered the upload with \"{DeviceText.Shorten(text.Trim())}\", not \"Upload: success\"; check it, or restore the pre-restore backup");
+        }
+    }
+
+    public string? Differences(RestoreImage image, DownloadedBackup after)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(after);
+        var now = FileSet.Entry(BackupZip.Read(after.Content), "settings.json");
+
+        // The export blanks the passwords the device kept; what it adds by itself (defaults of a newer build) may differ.
+        return JsonCompare.FirstMissing((byte[])image.Parsed!, now, exact: false, ignore: ["wifi.pwd", "wifi.adm", "wifi.ap_pwd", "mqtt.pwd"]) is { } difference
+            ? $"the device came back with other settings than the backup's ({difference})"
+            : null;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.AiOnTheEdge;
+
+/// <summary>
+/// AI-on-the-Edge's restore, as its configuration page does it (research §4.5): the upload refuses to overwrite, so each
+/// file is deleted (<c>POST /delete/&lt;path&gt;</c>) and sent again as the raw body of <c>POST /upload/&lt;path&gt;?md5</c>,
+/// whose answer carries the MD5 of what was stored, compared here; images first, config.ini last. Then
+/// <c>GET /reboot</c>. A restart shows as a new <c>/starttime</c>.
+/// </summary>
+internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
+{
+    private readonly AiOnTheEdgeKind _kind;
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+
+    public AiOnTheEdgeRestore(AiOnTheEdgeKind kind, DeviceHttp http, GuardianOptions options)
+    {
+        _kind = kind;
+        _http = http;
+        _options = options;
+    }
+
+    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    {
+        var entries = BackupZip.Read(stored);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [AiOnTheEdgeKind.ConfigFile] = AiOnTheEdgeKind.CheckConfig(FileSet.Entry(entries, AiOnTheEdgeKind.ConfigFile), "the stored config.ini"),
+        };
+        foreach (var (name, content) in entries.Where(e => e.Key.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)))
+        {
+            files[FileSet.SafePath(name, "the stored backup")] = AiOnTheEdgeKind.CheckImage(content, "the stored " + name);
+        }
+
+        string? version = null;
+        if (entries.TryGetValue("info.json", out var info) && JsonRead.Object(info, out _) is { } document)
+        {
+            using (document)
+            {
+                version = DeviceText.CleanVersion(JsonRead.String(document.RootElement, "FirmwareVersion"));
+            }
+        }
+
+        return new RestoreImage(stored, recordedPlatform, version) { Parsed = files };
+    }
+
+    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        var version = await _kind.TextAsync(access, "/info?type=FirmwareVersion", cancellationToken);
+        var started = await _kind.TextAsync(access, "/starttime", cancellationToken);
+
+        // "20261202-031500": the moment the web server started, which changes with every restart.
+        var digits = new string([.. started.Where(char.IsAsciiDigit)]);
+        return new DeviceProbe(DeviceText.CleanVersion(version))
+        {
+            BootCount = digits.Length is > 0 and <= 18 ? long.Parse(digits, CultureInfo.InvariantCulture) : null,
+        };
+    }
+
+    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
+
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var files = (Dictionary<string, byte[]>)image.Parsed!;
+        var order = files.Keys.Where(k => k != AiOnTheEdgeKind.ConfigFile).Order(StringComparer.Ordinal).Append(AiOnTheEdgeKind.ConfigFile).ToList();
+        for (var i = 0; i < order.Count; i++)
+        {
+            await PutAsync(access, order[i], files[order[i]], i > 0, cancellationToken);
+        }
+
+        var reboot = await _http.GetAsync(AiOnTheEdgeKind.Uri(access, "/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (!reboot.IsOk)
+        {
+            throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");
+        }
+    }
+
+    public string? Differences(RestoreImage image, DownloadedBackup after)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(after);
+        return FileSet.FirstDifference((Dictionary<string, byte[]>)image.Parsed!, BackupZip.Read(after.Content));
+    }
+
+    private async Task PutAsync(DeviceAccess access, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
+    {
+        var changed = othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
+        var deleted = await _http.PostAsync(AiOnTheEdgeKind.Uri(access, "/delete/" + path), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (deleted.StatusCode == 401)
+        {
+            throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused to replace {path}: wrong password ({changed})");
+        }
+
+        // A file that is not there cannot be deleted: the upload then creates it.
+        var answer = await _http.PostAsync(AiOnTheEdgeKind.Uri(access, $"/upload/{path}?md5"), () => new ByteArrayContent(content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (!answer.IsOk)
+        {
+            var text = DeviceText.Shorten(Encoding.UTF8.GetString(answer.Body).Trim());
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed}{(othersWritten ? "" : "; the old file may be deleted")})");
+        }
+
+        var expected = Convert.ToHexStringLower(MD5.HashData(content));
+        using var document = JsonRead.Object(answer.Body, out _);
+        var stored = document is null ? null : JsonRead.String(document.RootElement, "md5");
+        if (stored is null)
+        {
+            // Older firmware answers without the checksum: read the file back instead.
+            var back = await _kind.GetFileAsync(access, path, missingAllowed: true, cancellationToken);
+            stored = back is null ? "" : Convert.ToHexStringLower(MD5.HashData(back));
+        }
+
+        if (!string.Equals(stored, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device stored {path} with another checksum than the backup's (MD5 {DeviceText.Shorten(stored, 32)}, not {expected}); the SD card may be failing");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.Awtrix;
+
+/// <summary>
+/// Awtrix 3's restore, as its own Backup &amp; Restore page does it (research §4.6): every file posted to <c>/edit</c>
+/// (the multipart file name is the path written), then the display settings posted as JSON to <c>/api/settings</c>,
+/// then <c>POST /api/reboot</c>. A restart shows as an uptime smaller than the time since the upload. Files the device
+/// has and the backup has not are left alone.
+/// </summary>
+internal sealed class AwtrixRestore : IRestoreProtocol
+{
+    private readonly AwtrixKind _kind;
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+
+    public AwtrixRestore(AwtrixKind kind, DeviceHttp http, GuardianOptions options)
+    {
+        _kind = kind;
+        _http = http;
+        _options = options;
+    }
+
+    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    {
+        var entries = BackupZip.Read(stored);
+        var settings = PartCheck.JsonObject(FileSet.Entry(entries, AwtrixKind.SettingsFile), "the stored " + AwtrixKind.SettingsFile);
+        var info = PartCheck.JsonObject(FileSet.Entry(entries, "info.json"), "the stored info.json", "uid");
+        var files = entries.Where(e => e.Key is not ("info.json" or AwtrixKind.SettingsFile))
+            .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
+        using var document = JsonRead.Object(info, out _)!;
+        return new RestoreImage(stored, recordedPlatform, AwtrixKind.Version(document.RootElement)) { Parsed = new AwtrixImage(files, settings) };
+    }
+
+    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        using var document = JsonRead.Object(await _kind.StatsAsync(access, cancellationToken), out _)!;
+        var root = document.RootElement;
+        return new DeviceProbe(AwtrixKind.Version(root)) { Uptime = AwtrixKind.Uptime(root) };
+    }
+
+    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
+
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var restore = (AwtrixImage)image.Parsed!;
+        var written = false;
+        foreach (var (path, content) in restore.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            await _kind.Files.UploadAsync(access, "file", path, content, written, cancellationToken);
+            written = true;
+        }
+
+        var settings = await _http.PostAsync(EditFileSystem.Uri(access, "/api/settings"), () => Json(restore.Settings), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (!settings.IsOk)
+        {
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused its display settings (HTTP {settings.StatusCode}){(written ? "; its files are already restored: restore the pre-restore backup to undo them" : "; nothing was changed")}");
+        }
+
+        var reboot = await _http.PostAsync(EditFileSystem.Uri(access, "/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (!reboot.IsOk)
+        {
+            throw DeviceException.Of(FailureKind.RestoreUnknown, $"everything is restored, but the device answered HTTP {reboot.StatusCode} to /api/reboot; restart it by hand");
+        }
+    }
+
+    public string? Differences(RestoreImage image, DownloadedBackup after)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(after);
+        var restore = (AwtrixImage)image.Parsed!;
+        var now = BackupZip.Read(after.Content);
+        if (FileSet.FirstDifference(restore.Files, now) is { } file)
+        {
+            return file;
+        }
+
+        return JsonCompare.FirstMissing(restore.Settings, FileSet.Entry(now, AwtrixKind.SettingsFile), exact: false) is { } setting
+            ? $"the device came back with other display settings than the backup's ({setting})"
+            : null;
+    }
+
+    private static ByteArrayContent Json(byte[] body) => new(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+
+    /// <summary>What an Awtrix restore sends: the files by path, and the settings object.</summary>
+    private sealed record AwtrixImage(Dictionary<string, byte[]> Files, byte[] Settings);
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.OpenDtu;
+
+/// <summary>
+/// OpenDTU: identified by <c>/api/system/status</c> (name, version, chip) and <c>/api/network/status</c> (the MAC); backed
+/// up as a zip of every file the device lists (config.json with its secrets in clear, pin_mapping.json, language packs)
+/// and info.json, the status answer. Reads always need the admin password (user admin, factory password openDTU42).
+/// </summary>
+internal sealed class OpenDtuKind : IDeviceKind
+{
+    public const string FactoryPassword = "openDTU42";
+
+    private readonly OpenDtuApi _api;
+    private readonly TimeProvider _time;
+
+    public OpenDtuKind(DeviceHttp http, GuardianOptions options, TimeProvider time)
+    {
+        _api = new OpenDtuApi(http, options);
+        _time = time;
+        Restore = new OpenDtuRestore(_api, time);
+    }
+
+    public DeviceType Type => DeviceType.OpenDtu;
+
+    public string OptionName => "opendtu";
+
+    public string DisplayName => "OpenDTU";
+
+    public string DefaultUsername => "admin";
+
+    /// <summary>The firmware's own default: a device whose password was never changed still answers.</summary>
+    public string? DefaultPassword => FactoryPassword;
+
+    public IRestoreProtocol? Restore { get; }
+
+    public string? NoRestoreReason => null;
+
+    public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var status = await _api.GetJsonAsync(access, "/api/system/status", cancellationToken, "hostname");
+        var network = await _api.GetJsonAsync(access, "/api/network/status", cancellationToken);
+        return Parse(status, network);
+    }
+
+    public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var status = await _api.GetJsonAsync(access, "/api/system/status", cancellationToken, "hostname");
+        var (route, files) = await _api.ListAsync(access, cancellationToken);
+        var zip = new BackupZip();
+        zip.Add("info.json", status);
+        long total = 0;
+        foreach (var file in files)
+        {
+            var content = await _api.GetFileAsync(access, route, file, cancellationToken);
+            if ((total += content.Length) > FileSet.MaxTotalBytes)
+            {
+                throw DeviceException.Of(FailureKind.TooLarge, $"the device's files are more than {FileSet.MaxTotalBytes / (1024 * 1024)} MiB together");
+            }
+
+            zip.Add(file.Path, content);
+        }
+
+        if (!zip.Names.Contains("config.json"))
+        {
+            throw DeviceException.Of(FailureKind.NotADump, "the device lists no config.json: it has no configuration to back up, or this is not OpenDTU");
+        }
+
+        using var document = JsonRead.Object(status, out _)!;
+        var root = document.RootElement;
+        return new DownloadedBackup(zip.ToArray(_time), "zip", OpenDtuApi.Version(root), Platform(root));
+    }
+
+    /// <summary>Reads the two status answers; a device without a MAC in its network status is not OpenDTU.</summary>
+    public static DeviceObservation Parse(byte[] status, byte[] network)
+    {
+        using var statusDocument = JsonRead.Object(status, out var problem)
+            ?? throw DeviceException.Of(FailureKind.InvalidJson, $"/api/system/status could not be read ({problem})");
+        using var networkDocument = JsonRead.Object(network, out problem)
+            ?? throw DeviceException.Of(FailureKind.InvalidJson, $"/api/network/status could not be read ({problem})");
+        var root = statusDocument.RootElement;
+        var net = networkDocument.RootElement;
+        if (!Mac.TryParse(JsonRead.String(net, "network_mac"), out var mac))
+        {
+            throw DeviceException.Of(FailureKind.NotADump, "/api/network/status has no valid \"network_mac\": is this OpenDTU?");
+        }
+
+        var hostname = DeviceText.CleanHostname(JsonRead.String(net, "network_hostname") ?? JsonRead.String(root, "hostname"));
+        var name = DeviceText.CleanName(JsonRead.String(root, "hostname"));
+        var board = DeviceText.CleanModel(JsonRead.String(root, "pioenv"));
+        return new DeviceObservation(mac, DeviceType.OpenDtu)
+        {
+            Name = name,
+            NameSource = name is null ? NameSource.Mac : NameSource.DeviceName,
+            Version = OpenDtuApi.Version(root),
+            Ip = DeviceText.CleanIp(JsonRead.String(net, "network_ip")),
+            Hostname = hostname,
+            Model = board is null ? "OpenDTU" : $"OpenDTU {board}",
+            Platform = Platform(root),
+        };
+    }
+
+    private static string? Platform(JsonElement status) => DeviceText.CleanModel(JsonRead.String(status, "chipmodel"))?.ToUpperInvariant();
+}

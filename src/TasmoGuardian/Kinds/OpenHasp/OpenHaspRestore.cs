@@ -1,0 +1,83 @@
+using TasmoGuardian.Configuration;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
+using TasmoGuardian.Net;
+
+namespace TasmoGuardian.Kinds.OpenHasp;
+
+/// <summary>
+/// openHASP's restore (research §4.7): every file posted to <c>/edit</c> (the multipart file name is the path), then
+/// <c>GET /reboot</c>. config.json comes with its passwords masked; the firmware skips a value equal to the mask, so the
+/// device keeps the passwords it has. Onto another device that would leave it without them, so a backup goes back
+/// only onto the device it came from. Compared afterwards: every file (config.json masked again, as it is served).
+/// </summary>
+internal sealed class OpenHaspRestore : IRestoreProtocol
+{
+    private readonly OpenHaspKind _kind;
+    private readonly DeviceHttp _http;
+    private readonly GuardianOptions _options;
+
+    public OpenHaspRestore(OpenHaspKind kind, DeviceHttp http, GuardianOptions options)
+    {
+        _kind = kind;
+        _http = http;
+        _options = options;
+    }
+
+    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    {
+        var entries = BackupZip.Read(stored);
+        var info = PartCheck.JsonObject(FileSet.Entry(entries, "info.json"), "the stored info.json");
+        PartCheck.JsonObject(FileSet.Entry(entries, OpenHaspKind.ConfigFile), "the stored config.json");
+        var files = entries.Where(e => e.Key != "info.json")
+            .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
+        var source = OpenHaspKind.Parse(info, null);
+        return new RestoreImage(stored, recordedPlatform, source.Version) { Parsed = new OpenHaspImage(files, source.Mac) };
+    }
+
+    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        using var document = JsonRead.Object(await _kind.InfoAsync(access, cancellationToken), out _)!;
+        return new DeviceProbe(OpenHaspKind.Version(document.RootElement));
+    }
+
+    public string? Refuses(RestoreImage image, DownloadedBackup current)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(current);
+        var restore = (OpenHaspImage)image.Parsed!;
+        var target = OpenHaspKind.Parse(FileSet.Entry(BackupZip.Read(current.Content), "info.json"), null);
+        return target.Mac == restore.Mac
+            ? null
+            : "openHASP serves config.json with its passwords masked, so this backup has none; put onto another device it would leave it without Wi-Fi, MQTT and web passwords. Restore it onto the device it came from";
+    }
+
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var restore = (OpenHaspImage)image.Parsed!;
+
+        // config.json last: it is what the device reads first after the restart.
+        var order = restore.Files.Keys.Where(k => k != OpenHaspKind.ConfigFile).Order(StringComparer.Ordinal).Append(OpenHaspKind.ConfigFile).ToList();
+        for (var i = 0; i < order.Count; i++)
+        {
+            await _kind.Files.UploadAsync(access, "data", order[i], restore.Files[order[i]], i > 0, cancellationToken);
+        }
+
+        var reboot = await _http.GetAsync(EditFileSystem.Uri(access, "/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        if (!reboot.IsOk)
+        {
+            throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");
+        }
+    }
+
+    public string? Differences(RestoreImage image, DownloadedBackup after)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(after);
+        return FileSet.FirstDifference(((OpenHaspImage)image.Parsed!).Files, BackupZip.Read(after.Content));
+    }
+
+    /// <summary>What an openHASP restore sends, and the device it came from.</summary>
+    private sealed record OpenHaspImage(Dictionary<string, byte[]> Files, Mac Mac);
+}
