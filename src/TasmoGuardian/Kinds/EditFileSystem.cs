@@ -19,13 +19,16 @@ internal sealed class EditFileSystem
     private readonly DeviceHttp _http;
     private readonly GuardianOptions _options;
     private readonly string _downloadQuery;
+    private readonly string? _servedRewritten;
 
     /// <param name="downloadQuery">Added to a file's URL ("?download=true" for openHASP, which otherwise may serve a page).</param>
-    public EditFileSystem(DeviceHttp http, GuardianOptions options, string downloadQuery = "")
+    /// <param name="servedRewritten">A file the firmware rewrites as it serves it (openHASP's config.json, masked), so its listed size is not what comes.</param>
+    public EditFileSystem(DeviceHttp http, GuardianOptions options, string downloadQuery = "", string? servedRewritten = null)
     {
         _http = http;
         _options = options;
         _downloadQuery = downloadQuery;
+        _servedRewritten = servedRewritten;
     }
 
     public async Task<IReadOnlyList<ListedFile>> ListAsync(DeviceAccess access, CancellationToken cancellationToken)
@@ -47,7 +50,7 @@ internal sealed class EditFileSystem
                 await _http.GetAsync(Uri(access, "/" + Escape(file.Path) + _downloadQuery), access, _options.RequestTimeout, FileSet.MaxFileBytes, cancellationToken),
                 "/" + file.Path,
                 access.HasPassword);
-            var content = FileSet.Check(file.Path, answer.Body, file.Size);
+            var content = FileSet.Check(file.Path, answer.Body, file.Path == _servedRewritten ? null : file.Size);
             if ((total += content.Length) > FileSet.MaxTotalBytes)
             {
                 throw DeviceException.Of(FailureKind.TooLarge, $"the device's files are more than {FileSet.MaxTotalBytes / (1024 * 1024)} MiB together");

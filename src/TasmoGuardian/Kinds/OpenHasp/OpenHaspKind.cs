@@ -29,7 +29,7 @@ internal sealed partial class OpenHaspKind : IDeviceKind
         _http = http;
         _options = options;
         _time = time;
-        Files = new EditFileSystem(http, options, "?download=true");
+        Files = new EditFileSystem(http, options, "?download=true", servedRewritten: ConfigFile);
         Restore = new OpenHaspRestore(this, http, options);
     }
 
