@@ -90,9 +90,9 @@ public sealed class OptionsLoaderTests
     [InlineData("""{"base_topic":"homeassistant"}""", "Invalid option 'base_topic': it must differ from discovery_prefix ('homeassistant').")]
     [InlineData("""{"tasmota_username":"  "}""", "Invalid option 'tasmota_username': must not be blank.")]
     // Devices.
-    [InlineData("""{"devices":[{"host":"10.0.0.5","type":"esphome"}]}""", "Invalid option 'devices[0].type': 'esphome' is not one of tasmota, wled, shelly.")]
+    [InlineData("""{"devices":[{"host":"10.0.0.5","type":"esphome"}]}""", "Invalid option 'devices[0].type': 'esphome' is not one of tasmota, wled, shelly, opendtu, ahoydtu, ai_on_the_edge, awtrix, openhasp.")]
     [InlineData("""{"devices":[{"type":"tasmota"}]}""", "Invalid option 'devices[0].host': is missing.")]
-    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota, wled, shelly).")]
+    [InlineData("""{"devices":[{"host":"10.0.0.5"}]}""", "Invalid option 'devices[0].type': is missing (tasmota, wled, shelly, opendtu, ahoydtu, ai_on_the_edge, awtrix, openhasp).")]
     [InlineData("""{"devices":[{"host":"http://10.0.0.5/","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'http://10.0.0.5/' is not a host: give only the IP or name, without http:// or a path.")]
     [InlineData("""{"devices":[{"host":"10.0.0.5:99999","type":"tasmota"}]}""", "Invalid option 'devices[0].host': '99999' is not a port between 1 and 65535.")]
     [InlineData("""{"devices":[{"host":"bad host","type":"tasmota"}]}""", "Invalid option 'devices[0].host': 'bad host' is not an IP address or host name.")]
