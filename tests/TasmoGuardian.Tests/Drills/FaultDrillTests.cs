@@ -129,8 +129,9 @@ public sealed class FaultDrillTests : IntegrationContext
     [Fact]
     public async Task AMixedFleet_WithBrokenDevicesAndABrokerRestart_GivesEachDeviceItsOwnTrueResult()
     {
-        // Tasmota (plain, with Berry scripts, one script cut short, one unreachable), WLED, Shelly Gen1 and Gen2+
-        // (one with a wrong password, one serving its web page): nine devices, each its own kind of answer.
+        // All nine kinds: Tasmota (plain, with Berry scripts, one script cut short, one unreachable), WLED, Shelly Gen1
+        // and Gen2+ (one with a wrong password, one serving its web page), OpenDTU (one whose password changed), AhoyDTU,
+        // AI-on-the-Edge, Awtrix (one file cut short) and openHASP: sixteen devices, each its own kind of answer.
         var plain = await DiscoveredTasmotaAsync("Tasmota plain", d => d.Delay = TimeSpan.FromSeconds(1));
         var berry = await DiscoveredTasmotaAsync("Tasmota berry", d => Berry(d, UserFileBehavior.Ok));
         var cutShort = await DiscoveredTasmotaAsync("Tasmota cut short", d => Berry(d, UserFileBehavior.Truncated));
@@ -145,6 +146,17 @@ public sealed class FaultDrillTests : IntegrationContext
         locked.Password = "other";
         var html = Own(FakeShelly.Start());
         html.Behavior = ShellyBehavior.HtmlWith200;
+        var dtu = Own(FakeOpenDtu.Start());
+        var dtuLocked = Own(FakeOpenDtu.Start());
+        dtuLocked.Password = "changed";
+        var ahoy = Own(FakeAhoyDtu.Start());
+        var meter = Own(FakeAiOnTheEdge.Start(Fixtures.Bytes("ai_on_the_edge/ai_on_the_edge_config_v15.ini")));
+        await PublishAsync($"{meter.MainTopic}/MAC", meter.ColonMac, retain: true);
+        await PublishAsync($"{meter.MainTopic}/IP", meter.Ip, retain: true);
+        var clock = Own(FakeAwtrix.Start());
+        var clockCut = Own(FakeAwtrix.Start());
+        clockCut.CutsShort = "DoNotTouch.json";
+        var plate = Own(FakeOpenHasp.Start());
         var options = GuardianApp.DefaultOptions(Folder) with
         {
             AnnounceDiscovery = false,
@@ -155,10 +167,17 @@ public sealed class FaultDrillTests : IntegrationContext
                 new DeviceOption(gen2.Host, DeviceType.ShellyGen2, "Shelly gen2", "right"),
                 new DeviceOption(locked.Host, DeviceType.ShellyGen2, "Shelly locked", "wrong"),
                 new DeviceOption(html.Host, DeviceType.ShellyGen2, "Shelly html", null),
+                new DeviceOption(dtu.Host, DeviceType.OpenDtu, "OpenDTU", null),
+                new DeviceOption(dtuLocked.Host, DeviceType.OpenDtu, "OpenDTU locked", null),
+                new DeviceOption(ahoy.Host, DeviceType.AhoyDtu, "AhoyDTU", null),
+                new DeviceOption(meter.Host, DeviceType.AiOnTheEdge, "Meter", null),
+                new DeviceOption(clock.Host, DeviceType.Awtrix, "Clock", null),
+                new DeviceOption(clockCut.Host, DeviceType.Awtrix, "Clock cut short", null),
+                new DeviceOption(plate.Host, DeviceType.OpenHasp, "Plate", null),
             ],
         };
         await using var app = await StartAppAsync(options);
-        await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 9, "all nine devices");
+        await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 16, "all sixteen devices");
 
         await PressAsync("tasmo_guardian/hub/backup_all");
         await Eventually.TrueAsync(() => plain.Downloads >= 1, Waits.Long, "the run to start");
@@ -168,19 +187,21 @@ public sealed class FaultDrillTests : IntegrationContext
 
         var results = Sql.Query(Folder.Database, "SELECT name, last_result, last_reason, noofbackups FROM devices")
             .ToDictionary(r => (string)r["name"]!, r => ((long)r["last_result"]!, (string?)r["last_reason"], (long)r["noofbackups"]!));
-        var succeeded = new[] { "Tasmota plain", "Tasmota berry", wled.Name, "Shelly gen1", "Shelly gen2" };
+        var succeeded = new[] { "Tasmota plain", "Tasmota berry", wled.Name, "Shelly gen1", "Shelly gen2", "OpenDTU", "AhoyDTU", "Meter", "Clock", "Plate" };
         Assert.All(succeeded, name => Assert.Equal((1L, null, 1L), results[name]));
         Assert.StartsWith("Tasmota user file /autoexec.be came back with", results["Tasmota cut short"].Item2, StringComparison.Ordinal);
         Assert.Contains("refused the connection", results["Tasmota gone"].Item2, StringComparison.Ordinal);
         Assert.Equal("wrong password (HTTP 401)", results["Shelly locked"].Item2);
         Assert.Contains("web page", results["Shelly html"].Item2, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal((5L, 4L), ((long)Sql.Scalar(Folder.Database, "SELECT backed_up FROM runs"), (long)Sql.Scalar(Folder.Database, "SELECT failed FROM runs")));
+        Assert.StartsWith("DoNotTouch.json came with", results["Clock cut short"].Item2, StringComparison.Ordinal);
+        Assert.Equal("wrong password (HTTP 401)", results["OpenDTU locked"].Item2);
+        Assert.Equal((10L, 6L), ((long)Sql.Scalar(Folder.Database, "SELECT backed_up FROM runs"), (long)Sql.Scalar(Folder.Database, "SELECT failed FROM runs")));
         Assert.Equal(1, Sql.Scalar(Folder.Database, "SELECT COUNT(*) FROM backups WHERE files_filename IS NOT NULL"));
         ProcessTests.AssertFilesAndRowsAgree(Folder);
 
         // Home Assistant, reconnecting after the restart, sees every device's own problem.
         await using var late = await MessageRecorder.StartAsync(Broker);
-        await late.WaitForAsync(m => m.Topic == "tasmo_guardian/hub/state" && (int?)Json(m)["failed"] == 4 && !(bool)Json(m)["running"]!, Waits.Long, "the final hub state");
+        await late.WaitForAsync(m => m.Topic == "tasmo_guardian/hub/state" && (int?)Json(m)["failed"] == 6 && !(bool)Json(m)["running"]!, Waits.Long, "the final hub state");
     }
 
     private static void Berry(FakeTasmota device, UserFileBehavior behavior)
