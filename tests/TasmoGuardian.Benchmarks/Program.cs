@@ -11,6 +11,9 @@ switch (mode)
     case "publish":
         await PublishBenchmark.RunAsync(rest);
         break;
+    case "mixed":
+        await MixedFleetBenchmark.RunAsync(rest);
+        break;
     case "fleet":
         await FleetBenchmark.RunAsync(rest);
         break;
@@ -18,6 +21,6 @@ switch (mode)
         BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(rest);
         break;
     default:
-        Console.WriteLine("Modes: publish [count] | fleet [N ...] [--delay-ms D] [--program PATH] | micro [BenchmarkDotNet args]");
+        Console.WriteLine("Modes: publish [count] | fleet [N ...] [--delay-ms D] [--program PATH] | mixed [N] [--delay-ms D] [--program PATH] | micro [BenchmarkDotNet args]");
         break;
 }

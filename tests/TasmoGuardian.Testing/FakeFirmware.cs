@@ -45,6 +45,9 @@ public abstract class FakeFirmware : IAsyncDisposable
 
     public int Restarts => Volatile.Read(ref _restarts);
 
+    /// <summary>How long each answer takes, as a slow ESP's does (benchmarks); zero in tests.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Seconds since the last start, as the firmware reports it.</summary>
     public long UptimeSeconds => Math.Max(0, (long)Stopwatch.GetElapsedTime(Volatile.Read(ref _startedAt)).TotalSeconds);
 
@@ -90,13 +93,18 @@ public abstract class FakeFirmware : IAsyncDisposable
 
     protected abstract Task HandleAsync(FakeHttpExchange exchange);
 
-    private Task HandleAllAsync(FakeHttpExchange exchange)
+    private async Task HandleAllAsync(FakeHttpExchange exchange)
     {
         if (Stopwatch.GetTimestamp() < Volatile.Read(ref _answersAgainAt))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return ServesWebPage ? WebAppAsync(exchange) : HandleAsync(exchange);
+        if (AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AnswerDelay, exchange.CancellationToken);
+        }
+
+        await (ServesWebPage ? WebAppAsync(exchange) : HandleAsync(exchange));
     }
 }

@@ -23,8 +23,8 @@ internal interface IDeviceKind
     string DefaultUsername { get; }
 
     /// <summary>
-    /// The password for a device without its own in the <c>devices</c> option: Tasmota's tasmota_password, null for
-    /// every other kind (a Tasmota password is never sent to another firmware).
+    /// The password for a device without its own in the <c>devices</c> option: Tasmota's tasmota_password, OpenDTU's
+    /// factory password, null for every other kind (a Tasmota password is never sent to another firmware).
     /// </summary>
     string? DefaultPassword { get; }
 
