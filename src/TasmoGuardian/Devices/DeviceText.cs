@@ -79,6 +79,10 @@ internal static class DeviceText
         return text;
     }
 
+    /// <summary>A version given as a git tag ("v24.11.7") without its "v", as every other version is kept (file names add their own).</summary>
+    public static string? CleanTagVersion(string? raw) =>
+        CleanVersion(raw is { Length: > 1 } && (raw[0] == 'v' || raw[0] == 'V') && char.IsAsciiDigit(raw[1]) ? raw[1..] : raw);
+
     public static string? CleanHostname(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw.Length > 253)

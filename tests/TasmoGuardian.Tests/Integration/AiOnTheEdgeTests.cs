@@ -17,7 +17,7 @@ public sealed class AiOnTheEdgeTests : FileKindTestContext
         await PublishAsync($"{meter.MainTopic}/IP", meter.Ip, retain: true);
         await using var app = await StartWithAsync(meter.Host, DeviceType.AiOnTheEdge, null);
         var config = Json(await WaitForConfigAsync(meter.Mac));
-        Assert.Equal(("watermeter", "v15.7.0"), ((string?)config["device"]!["name"], (string?)config["device"]!["sw_version"]));
+        Assert.Equal(("watermeter", "15.7.0"), ((string?)config["device"]!["name"], (string?)config["device"]!["sw_version"]));
 
         var backup = await BackUpAsync(meter.Mac);
         var entries = Entries(backup);

@@ -14,7 +14,7 @@ public sealed class OpenDtuTests : FileKindTestContext
         var dtu = Own(FakeOpenDtu.Start());
         await using var app = await StartWithAsync(dtu.Host, DeviceType.OpenDtu, null);
         var config = Json(await WaitForConfigAsync(dtu.Mac));
-        Assert.Equal(("OpenDTU-07F614", "OpenDTU", "v24.11.7"), ((string?)config["device"]!["name"], (string?)config["device"]!["manufacturer"], (string?)config["device"]!["sw_version"]));
+        Assert.Equal(("OpenDTU-07F614", "OpenDTU", "24.11.7"), ((string?)config["device"]!["name"], (string?)config["device"]!["manufacturer"], (string?)config["device"]!["sw_version"]));
 
         var backup = await BackUpAsync(dtu.Mac);
         var entries = Entries(backup);

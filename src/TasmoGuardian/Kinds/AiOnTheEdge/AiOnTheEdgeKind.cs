@@ -102,7 +102,7 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
 
         var hostname = await TextAsync(access, "/info?type=Hostname", cancellationToken);
         var ip = await TextAsync(access, "/info?type=IP", cancellationToken);
-        return (DeviceText.CleanVersion(version), hostname.Length == 0 ? null : hostname, DeviceText.CleanIp(ip));
+        return (DeviceText.CleanTagVersion(version), hostname.Length == 0 ? null : hostname, DeviceText.CleanIp(ip));
     }
 
     public async Task<string> TextAsync(DeviceAccess access, string path, CancellationToken cancellationToken)

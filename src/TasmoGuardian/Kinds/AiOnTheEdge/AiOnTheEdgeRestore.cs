@@ -58,7 +58,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
         // "20261202-031500": the moment the web server started, which changes with every restart.
         var digits = new string([.. started.Where(char.IsAsciiDigit)]);
-        return new DeviceProbe(DeviceText.CleanVersion(version))
+        return new DeviceProbe(DeviceText.CleanTagVersion(version))
         {
             BootCount = digits.Length is > 0 and <= 18 ? long.Parse(digits, CultureInfo.InvariantCulture) : null,
         };

@@ -89,8 +89,11 @@ internal sealed class OpenDtuApi
         };
     }
 
-    /// <summary>Releases are git tags ("v24.11.7"); a build from a branch shows its hash.</summary>
-    public static string? Version(System.Text.Json.JsonElement status) => DeviceText.CleanVersion(JsonRead.String(status, "git_hash"));
+    /// <summary>
+    /// Releases are git tags ("v24.11.7", kept as "24.11.7" like every other kind's version, so the file name reads
+    /// "-v24.11.7"); a build from a branch shows its hash.
+    /// </summary>
+    public static string? Version(System.Text.Json.JsonElement status) => DeviceText.CleanTagVersion(JsonRead.String(status, "git_hash"));
 
     private static Uri Uri(DeviceAccess access, string path) => new($"http://{access.Host}{path}");
 }

@@ -18,7 +18,7 @@ public sealed class FileKindParserTests
     {
         var device = OpenDtuKind.Parse(Fixtures.Bytes("opendtu/opendtu_api_system_status_v24.11.7.json"), Fixtures.Bytes("opendtu/opendtu_api_network_status.json"));
 
-        Assert.Equal(("083AF207F614", "OpenDTU-07F614", "v24.11.7"), (device.Mac.ToString(), device.Name, device.Version));
+        Assert.Equal(("083AF207F614", "OpenDTU-07F614", "24.11.7"), (device.Mac.ToString(), device.Name, device.Version));
         Assert.Equal(("OpenDTU generic_esp32", "ESP32-D0WD-V3", "192.168.110.90"), (device.Model, device.Platform, device.Ip));
     }
 
@@ -140,4 +140,13 @@ public sealed class FileKindParserTests
         Assert.Equal("the device came back without b.bin", FileSet.FirstDifference(restored, new Dictionary<string, byte[]> { ["a.json"] = restored["a.json"] }));
         Assert.Contains("x", FileSet.FirstDifference(restored, new Dictionary<string, byte[]> { ["a.json"] = """{"x":2,"y":[1,2]}"""u8.ToArray(), ["b.bin"] = [1, 2] }), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("v24.11.7", "24.11.7")]
+    [InlineData("V15.7.0", "15.7.0")]
+    [InlineData("1a2b3c4", "1a2b3c4")]
+    [InlineData("vendor", "vendor")]
+    [InlineData("v", "v")]
+    public void TagVersions_LoseTheirV_SoFileNamesReadV24_11_7(string tag, string version) =>
+        Assert.Equal(version, DeviceText.CleanTagVersion(tag));
 }
