@@ -16,6 +16,8 @@ public sealed class FakeOpenHasp : FakeFileBrowser
     private FakeOpenHasp()
         : base(RandomMac("240ac4"))
     {
+        // A plate with a display boots for seconds; it reports no uptime, so its restart is seen only as it going away.
+        RestartTime = TimeSpan.FromSeconds(2.5);
         SetFile("config.json", """{"wifi":{"ssid":"home","pass":"wifi-secret"},"mqtt":{"name":"plate","host":"192.168.1.10","port":1883,"user":"hasp","pass":"mqtt-secret"},"http":{"user":"admin","pass":""},"hasp":{"startpage":1,"theme":2}}"""u8.ToArray());
         SetFile("pages.jsonl", "{\"page\":1,\"id\":0,\"obj\":\"btn\",\"text\":\"Lights\"}\n{\"page\":1,\"id\":1,\"obj\":\"label\",\"text\":\"Kitchen\"}\n"u8.ToArray());
         SetFile("boot.cmd", "backlight=on\n"u8.ToArray());

@@ -37,6 +37,8 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
 
     public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
+        // Its uptime is a sentence in the firmware's language, so neither uptime nor a boot count is given: the restart
+        // is seen as the plate going away, which takes seconds on an ESP32 with a display, longer than the poll.
         using var document = JsonRead.Object(await _kind.InfoAsync(access, cancellationToken), out _)!;
         return new DeviceProbe(OpenHaspKind.Version(document.RootElement));
     }
