@@ -47,7 +47,7 @@ internal sealed class EditFileSystem
         foreach (var file in await ListAsync(access, cancellationToken))
         {
             var answer = DeviceHttp.RequireOk(
-                await _http.GetAsync(Uri(access, "/" + Escape(file.Path) + _downloadQuery), access, _options.RequestTimeout, FileSet.MaxFileBytes, cancellationToken),
+                await _http.GetAsync(access.Url("/" + Escape(file.Path) + _downloadQuery), access, _options.RequestTimeout, FileSet.MaxFileBytes, cancellationToken),
                 "/" + file.Path,
                 access.HasPassword);
             var content = FileSet.Check(file.Path, answer.Body, file.Path == _servedRewritten ? null : file.Size);
@@ -66,7 +66,7 @@ internal sealed class EditFileSystem
     public async Task UploadAsync(DeviceAccess access, string field, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var answer = await _http.PostAsync(Uri(access, "/edit"), () => FileSet.Form(field, "/" + path, content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var answer = await _http.PostAsync(access.Url("/edit"), () => FileSet.Form(field, "/" + path, content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         var changed = othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
         if (answer.StatusCode == 401)
         {
@@ -80,7 +80,6 @@ internal sealed class EditFileSystem
         }
     }
 
-    public static Uri Uri(DeviceAccess access, string pathAndQuery) => new($"http://{access.Host}{pathAndQuery}");
 
     private static string Escape(string path) => string.Join('/', path.Split('/').Select(System.Uri.EscapeDataString));
 
@@ -88,7 +87,7 @@ internal sealed class EditFileSystem
     {
         var what = $"/list?dir={folder}";
         var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(Uri(access, "/list?dir=" + System.Uri.EscapeDataString(folder)), access, _options.RequestTimeout, MaxListingBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/list?dir=" + System.Uri.EscapeDataString(folder)), access, _options.RequestTimeout, MaxListingBytes, cancellationToken),
             what,
             access.HasPassword);
         foreach (var entry in FileSet.ParseListing(answer.Body, folder, what))

@@ -8,5 +8,8 @@ internal sealed record DeviceAccess(string Host, string Username, string? Passwo
     /// <summary>The device wants HTTP Digest (answered when it challenges) instead of Basic (sent with every request).</summary>
     public bool UsesDigest { get; init; }
 
+    /// <summary>The device's URL for <paramref name="pathAndQuery"/> ("/json/info", "/cm?cmnd=Status%200"): plain HTTP, as ESP firmware serves it.</summary>
+    public Uri Url(string pathAndQuery) => new($"http://{Host}{pathAndQuery}");
+
     public override string ToString() => $"{Host} as {Username}{(HasPassword ? " with password" : "")}";
 }

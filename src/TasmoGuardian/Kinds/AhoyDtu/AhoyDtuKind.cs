@@ -55,7 +55,7 @@ internal sealed class AhoyDtuKind : IDeviceKind
         ArgumentNullException.ThrowIfNull(access);
         var system = await SystemAsync(access, cancellationToken);
         var settings = PartCheck.JsonObject(
-            await _http.GetAsync(Uri(access, "/get_setup"), null, _options.RequestTimeout, MaxBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/get_setup"), null, _options.RequestTimeout, MaxBytes, cancellationToken),
             "/get_setup",
             passwordSent: false,
             "wifi",
@@ -72,7 +72,7 @@ internal sealed class AhoyDtuKind : IDeviceKind
     {
         if (access.HasPassword)
         {
-            var login = await _http.PostAsync(Uri(access, "/login"), () => new FormUrlEncodedContent([new("pwd", access.Password!)]), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
+            var login = await _http.PostAsync(access.Url("/login"), () => new FormUrlEncodedContent([new("pwd", access.Password!)]), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
             if (login.StatusCode >= 400)
             {
                 throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused the login (HTTP {login.StatusCode})");
@@ -80,7 +80,7 @@ internal sealed class AhoyDtuKind : IDeviceKind
         }
 
         return PartCheck.JsonObject(
-            await _http.GetAsync(Uri(access, "/api/system"), null, _options.RequestTimeout, MaxBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/api/system"), null, _options.RequestTimeout, MaxBytes, cancellationToken),
             "/api/system",
             passwordSent: false,
             "mac");
@@ -120,5 +120,4 @@ internal sealed class AhoyDtuKind : IDeviceKind
         return JsonRead.Int64(generic, "ts_uptime") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
     }
 
-    public static Uri Uri(DeviceAccess access, string path) => new($"http://{access.Host}{path}");
 }

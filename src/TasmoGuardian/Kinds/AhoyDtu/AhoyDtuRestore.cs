@@ -54,7 +54,7 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
     {
         ArgumentNullException.ThrowIfNull(image);
         var settings = (byte[])image.Parsed!;
-        var answer = await _http.PostAsync(AhoyDtuKind.Uri(access, "/upload"), () => FileSet.Form("upload", "settings.json", settings), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var answer = await _http.PostAsync(access.Url("/upload"), () => FileSet.Form("upload", "settings.json", settings), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
         var text = Encoding.UTF8.GetString(answer.Body);
         if (answer.StatusCode == 401 || answer.StatusCode == 403)
         {

@@ -107,7 +107,7 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
 
     public async Task<string> TextAsync(DeviceAccess access, string path, CancellationToken cancellationToken)
     {
-        var answer = DeviceHttp.RequireOk(await _http.GetAsync(Uri(access, path), access, _options.RequestTimeout, MaxTextBytes, cancellationToken), path, access.HasPassword);
+        var answer = DeviceHttp.RequireOk(await _http.GetAsync(access.Url(path), access, _options.RequestTimeout, MaxTextBytes, cancellationToken), path, access.HasPassword);
         if (WebPage.LooksLikeHtml(answer.Body))
         {
             throw DeviceException.Of(FailureKind.HtmlPage, $"{path} is a web page, not the device's answer: is this AI-on-the-Edge?");
@@ -119,7 +119,7 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
     /// <summary>A file below the SD card's root ("config/ref0.jpg"); null when it is missing and may be.</summary>
     public async Task<byte[]?> GetFileAsync(DeviceAccess access, string path, bool missingAllowed, CancellationToken cancellationToken)
     {
-        var answer = await _http.GetAsync(Uri(access, "/fileserver/" + path), access, _options.RequestTimeout, FileSet.MaxFileBytes, cancellationToken);
+        var answer = await _http.GetAsync(access.Url("/fileserver/" + path), access, _options.RequestTimeout, FileSet.MaxFileBytes, cancellationToken);
         if (missingAllowed && answer.StatusCode == 404)
         {
             return null;
@@ -194,7 +194,6 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
             : images;
     }
 
-    public static Uri Uri(DeviceAccess access, string path) => new($"http://{access.Host}{path}");
 
     private static byte[] InfoJson(string? version, string? hostname, string? ip)
     {

@@ -76,7 +76,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
             await PutAsync(access, order[i], files[order[i]], i > 0, cancellationToken);
         }
 
-        var reboot = await _http.GetAsync(AiOnTheEdgeKind.Uri(access, "/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var reboot = await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!reboot.IsOk)
         {
             throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");
@@ -93,14 +93,14 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
     private async Task PutAsync(DeviceAccess access, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
         var changed = othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
-        var deleted = await _http.PostAsync(AiOnTheEdgeKind.Uri(access, "/delete/" + path), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var deleted = await _http.PostAsync(access.Url("/delete/" + path), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (deleted.StatusCode == 401)
         {
             throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused to replace {path}: wrong password ({changed})");
         }
 
         // A file that is not there cannot be deleted: the upload then creates it.
-        var answer = await _http.PostAsync(AiOnTheEdgeKind.Uri(access, $"/upload/{path}?md5"), () => new ByteArrayContent(content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var answer = await _http.PostAsync(access.Url($"/upload/{path}?md5"), () => new ByteArrayContent(content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!answer.IsOk)
         {
             var text = DeviceText.Shorten(Encoding.UTF8.GetString(answer.Body).Trim());

@@ -74,7 +74,7 @@ internal sealed class AwtrixKind : IDeviceKind
     public Task<byte[]> StatsAsync(DeviceAccess access, CancellationToken cancellationToken) => GetJsonAsync(access, "/api/stats", cancellationToken, "uid");
 
     public async Task<byte[]> GetJsonAsync(DeviceAccess access, string path, CancellationToken cancellationToken, params string[] keys) =>
-        PartCheck.JsonObject(await _http.GetAsync(EditFileSystem.Uri(access, path), access, _options.RequestTimeout, MaxAnswerBytes, cancellationToken), path, access.HasPassword, keys);
+        PartCheck.JsonObject(await _http.GetAsync(access.Url(path), access, _options.RequestTimeout, MaxAnswerBytes, cancellationToken), path, access.HasPassword, keys);
 
     public static DeviceObservation Parse(byte[] stats)
     {

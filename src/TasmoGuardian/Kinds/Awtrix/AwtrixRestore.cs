@@ -56,13 +56,13 @@ internal sealed class AwtrixRestore : IRestoreProtocol
             written = true;
         }
 
-        var settings = await _http.PostAsync(EditFileSystem.Uri(access, "/api/settings"), () => Json(restore.Settings), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var settings = await _http.PostAsync(access.Url("/api/settings"), () => Json(restore.Settings), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!settings.IsOk)
         {
             throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused its display settings (HTTP {settings.StatusCode}){(written ? "; its files are already restored: restore the pre-restore backup to undo them" : "; nothing was changed")}");
         }
 
-        var reboot = await _http.PostAsync(EditFileSystem.Uri(access, "/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var reboot = await _http.PostAsync(access.Url("/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!reboot.IsOk)
         {
             throw DeviceException.Of(FailureKind.RestoreUnknown, $"everything is restored, but the device answered HTTP {reboot.StatusCode} to /api/reboot; restart it by hand");

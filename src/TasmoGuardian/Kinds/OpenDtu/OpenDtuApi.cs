@@ -28,14 +28,14 @@ internal sealed class OpenDtuApi
     public TimeSpan Timeout => _options.RequestTimeout;
 
     public async Task<byte[]> GetJsonAsync(DeviceAccess access, string path, CancellationToken cancellationToken, params string[] keys) =>
-        PartCheck.JsonObject(await _http.GetAsync(Uri(access, path), access, Timeout, MaxInfoBytes, cancellationToken), path, access.HasPassword, keys);
+        PartCheck.JsonObject(await _http.GetAsync(access.Url(path), access, Timeout, MaxInfoBytes, cancellationToken), path, access.HasPassword, keys);
 
     /// <summary>The route prefix this firmware's files are under ("/api/file" or "/api/config"), and its listing.</summary>
     public async Task<(string Route, IReadOnlyList<ListedFile> Files)> ListAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         foreach (var route in (string[])["/api/file", "/api/config"])
         {
-            var answer = await _http.GetAsync(Uri(access, route + "/list"), access, Timeout, MaxInfoBytes, cancellationToken);
+            var answer = await _http.GetAsync(access.Url(route + "/list"), access, Timeout, MaxInfoBytes, cancellationToken);
             if (answer.StatusCode == 404 || answer.IsOk && WebPage.LooksLikeHtml(answer.Body))
             {
                 continue;
@@ -57,14 +57,14 @@ internal sealed class OpenDtuApi
     public async Task<byte[]> GetFileAsync(DeviceAccess access, string route, ListedFile file, CancellationToken cancellationToken)
     {
         var what = $"{route}/get?file={file.Path}";
-        var answer = DeviceHttp.RequireOk(await _http.GetAsync(Uri(access, $"{route}/get?file={System.Uri.EscapeDataString(file.Path)}"), access, Timeout, FileSet.MaxFileBytes, cancellationToken), what, access.HasPassword);
+        var answer = DeviceHttp.RequireOk(await _http.GetAsync(access.Url($"{route}/get?file={System.Uri.EscapeDataString(file.Path)}"), access, Timeout, FileSet.MaxFileBytes, cancellationToken), what, access.HasPassword);
         return FileSet.Check(file.Path, answer.Body, file.Size);
     }
 
     /// <summary>Uploads one file as the web UI does; the device restarts by itself once it answers.</summary>
     public async Task UploadAsync(DeviceAccess access, string route, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
-        var answer = await _http.PostAsync(Uri(access, $"{route}/upload?file={System.Uri.EscapeDataString(path)}"), () => FileSet.Form("config", "config", content), access, Timeout, 64 * 1024, cancellationToken);
+        var answer = await _http.PostAsync(access.Url($"{route}/upload?file={System.Uri.EscapeDataString(path)}"), () => FileSet.Form("config", "config", content), access, Timeout, 64 * 1024, cancellationToken);
         var changed = othersWritten ? "files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
         if (answer.StatusCode == 401)
         {
@@ -95,5 +95,4 @@ internal sealed class OpenDtuApi
     /// </summary>
     public static string? Version(System.Text.Json.JsonElement status) => DeviceText.CleanTagVersion(JsonRead.String(status, "git_hash"));
 
-    private static Uri Uri(DeviceAccess access, string path) => new($"http://{access.Host}{path}");
 }

@@ -91,7 +91,7 @@ internal sealed partial class OpenHaspKind : IDeviceKind
     public Task<byte[]> InfoAsync(DeviceAccess access, CancellationToken cancellationToken) => GetJsonAsync(access, "/api/info/", cancellationToken);
 
     public async Task<byte[]> GetJsonAsync(DeviceAccess access, string path, CancellationToken cancellationToken) =>
-        PartCheck.JsonObject(await _http.GetAsync(EditFileSystem.Uri(access, path), access, _options.RequestTimeout, MaxAnswerBytes, cancellationToken), path, access.HasPassword);
+        PartCheck.JsonObject(await _http.GetAsync(access.Url(path), access, _options.RequestTimeout, MaxAnswerBytes, cancellationToken), path, access.HasPassword);
 
     /// <summary>The answer of <c>/api/info/</c>; <paramref name="config"/> (config.json) gives the node name when known.</summary>
     public static DeviceObservation Parse(byte[] info, byte[]? config)

@@ -66,7 +66,7 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
             await _kind.Files.UploadAsync(access, "data", order[i], restore.Files[order[i]], i > 0, cancellationToken);
         }
 
-        var reboot = await _http.GetAsync(EditFileSystem.Uri(access, "/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var reboot = await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!reboot.IsOk)
         {
             throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");

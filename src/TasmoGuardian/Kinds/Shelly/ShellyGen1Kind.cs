@@ -51,7 +51,7 @@ internal sealed class ShellyGen1Kind : IDeviceKind
         }
 
         // The name lives in /settings, which needs the password when the device has one.
-        var settings = await _http.GetAsync(new Uri($"http://{access.Host}/settings"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
+        var settings = await _http.GetAsync(access.Url("/settings"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
         if (settings.IsOk && JsonRead.Object(settings.Body, out _) is { } document)
         {
             using (document)
@@ -80,5 +80,5 @@ internal sealed class ShellyGen1Kind : IDeviceKind
     }
 
     private Task<HttpAnswer> GetAsync(DeviceAccess access, string path, CancellationToken cancellationToken) =>
-        _http.GetAsync(new Uri($"http://{access.Host}{path}"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
+        _http.GetAsync(access.Url($"{path}"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
 }

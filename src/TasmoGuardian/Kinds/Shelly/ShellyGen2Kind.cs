@@ -115,7 +115,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
     }
 
     private Task<HttpAnswer> RpcAsync(DeviceAccess access, string method, CancellationToken cancellationToken, string? query = null) =>
-        _http.GetAsync(new Uri($"http://{access.Host}/rpc/{method}{(query is null ? "" : "?" + query)}"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
+        _http.GetAsync(access.Url($"/rpc/{method}{(query is null ? "" : "?" + query)}"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
 
     private async Task AddScriptsAsync(BackupZip zip, DeviceAccess access, CancellationToken cancellationToken)
     {

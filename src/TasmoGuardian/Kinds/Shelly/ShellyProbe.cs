@@ -16,7 +16,7 @@ internal static class ShellyProbe
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
-        var answer = DeviceHttp.RequireOk(await http.GetAsync(new Uri($"http://{access.Host}/shelly"), null, timeout, MaxBytes, cancellationToken), "/shelly", passwordSent: false);
+        var answer = DeviceHttp.RequireOk(await http.GetAsync(access.Url("/shelly"), null, timeout, MaxBytes, cancellationToken), "/shelly", passwordSent: false);
         var info = ShellyInfo.Parse(answer.Body, out var problem)
             ?? throw DeviceException.Of(WebPage.LooksLikeHtml(answer.Body) ? FailureKind.HtmlPage : FailureKind.NotADump, $"/shelly is not a Shelly's answer ({problem})");
         return (info, answer.Body);

@@ -59,7 +59,7 @@ internal sealed class TasmotaKind : IDeviceKind
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/dl"), access, _options.RequestTimeout, MaxDumpBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/dl"), access, _options.RequestTimeout, MaxDumpBytes, cancellationToken),
             "/dl",
             access.HasPassword);
 

@@ -118,7 +118,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         }
 
         var arm = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/rs"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/rs"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken),
             "/rs",
             access.HasPassword);
         if (!System.Text.Encoding.UTF8.GetString(arm.Body).Contains("u2", StringComparison.Ordinal))
@@ -131,7 +131,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         try
         {
             answer = await _http.PostAsync(
-                new Uri($"http://{access.Host}/u2?fsz={image.Content.Length.ToString(CultureInfo.InvariantCulture)}"),
+                access.Url($"/u2?fsz={image.Content.Length.ToString(CultureInfo.InvariantCulture)}"),
                 () => Multipart(image.Content),
                 access,
                 UploadTimeout,

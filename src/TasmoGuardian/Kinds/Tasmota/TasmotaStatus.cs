@@ -16,7 +16,7 @@ internal static class TasmotaStatus
             ? $"&user={Uri.EscapeDataString(access.Username)}&password={Uri.EscapeDataString(access.Password!)}"
             : string.Empty);
         return DeviceHttp.RequireOk(
-            await http.GetAsync(new Uri($"http://{access.Host}/cm?{query}"), null, options.RequestTimeout, MaxStatusBytes, cancellationToken),
+            await http.GetAsync(access.Url($"/cm?{query}"), null, options.RequestTimeout, MaxStatusBytes, cancellationToken),
             "/cm",
             access.HasPassword);
     }

@@ -112,7 +112,7 @@ internal sealed class TasmotaUserFiles
 
             var answer = DeviceHttp.RequireOk(
                 await _http.PostAsync(
-                    new Uri($"http://{access.Host}/u2?fsz={content.Length.ToString(CultureInfo.InvariantCulture)}"),
+                    access.Url($"/u2?fsz={content.Length.ToString(CultureInfo.InvariantCulture)}"),
                     () => Multipart(fileName, content),
                     access,
                     UploadTimeout,
@@ -172,7 +172,7 @@ internal sealed class TasmotaUserFiles
         HttpAnswer answer;
         try
         {
-            answer = await _http.GetAsync(new Uri($"http://{access.Host}/ufsd{query}"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken);
+            answer = await _http.GetAsync(access.Url($"/ufsd{query}"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken);
         }
         catch (DeviceException ex)
         {
@@ -204,7 +204,7 @@ internal sealed class TasmotaUserFiles
         try
         {
             answer = DeviceHttp.RequireOk(
-                await _http.GetAsync(new Uri($"http://{access.Host}/ufsd?download={path}"), access, _options.RequestTimeout, MaxFileBytes, cancellationToken),
+                await _http.GetAsync(access.Url($"/ufsd?download={path}"), access, _options.RequestTimeout, MaxFileBytes, cancellationToken),
                 $"the user file {entry.Path}",
                 access.HasPassword);
         }

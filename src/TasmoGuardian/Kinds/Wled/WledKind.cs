@@ -67,7 +67,7 @@ internal sealed class WledKind : IDeviceKind
 
     private async Task<byte[]> InfoAsync(DeviceAccess access, CancellationToken cancellationToken) =>
         DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/json/info"), null, _options.RequestTimeout, MaxInfoBytes, cancellationToken),
+            await _http.GetAsync(access.Url("/json/info"), null, _options.RequestTimeout, MaxInfoBytes, cancellationToken),
             "/json/info",
             passwordSent: false).Body;
 
@@ -101,7 +101,7 @@ internal sealed class WledKind : IDeviceKind
 
     private async Task<byte[]> FetchAsync(DeviceAccess access, string file, bool missingIsEmpty, CancellationToken cancellationToken)
     {
-        var answer = await _http.GetAsync(new Uri($"http://{access.Host}/{file}"), null, _options.RequestTimeout, MaxBytes, cancellationToken);
+        var answer = await _http.GetAsync(access.Url($"/{file}"), null, _options.RequestTimeout, MaxBytes, cancellationToken);
         if (missingIsEmpty && (answer.StatusCode == 404 || answer.IsOk && answer.Body.Length == 0))
         {
             // A device that never saved a preset has no presets.json: that is an empty set, not a failure.

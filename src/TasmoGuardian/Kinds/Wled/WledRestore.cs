@@ -56,7 +56,7 @@ internal sealed class WledRestore : IRestoreProtocol
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = DeviceHttp.RequireOk(
-            await _http.GetAsync(new Uri($"http://{access.Host}/json/info"), null, _options.RequestTimeout, MaxAnswerBytes * 4, cancellationToken),
+            await _http.GetAsync(access.Url("/json/info"), null, _options.RequestTimeout, MaxAnswerBytes * 4, cancellationToken),
             "/json/info",
             passwordSent: false);
         using var document = JsonRead.Object(answer.Body, out var problem)
@@ -132,14 +132,14 @@ internal sealed class WledRestore : IRestoreProtocol
     private async Task StateAsync(DeviceAccess access, byte[] json, CancellationToken cancellationToken)
     {
         DeviceHttp.RequireOk(
-            await _http.PostAsync(new Uri($"http://{access.Host}/json/state"), () => new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }, null, _options.RequestTimeout, MaxAnswerBytes, cancellationToken),
+            await _http.PostAsync(access.Url("/json/state"), () => new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }, null, _options.RequestTimeout, MaxAnswerBytes, cancellationToken),
             "/json/state",
             passwordSent: false);
     }
 
     private async Task<(int Status, string Text)> UploadFileAsync(DeviceAccess access, string path, byte[] content, CancellationToken cancellationToken, bool presetsWritten = false)
     {
-        var answer = await _http.PostAsync(new Uri($"http://{access.Host}/upload"), () => Multipart(path, content), null, _options.RequestTimeout, MaxAnswerBytes, cancellationToken);
+        var answer = await _http.PostAsync(access.Url("/upload"), () => Multipart(path, content), null, _options.RequestTimeout, MaxAnswerBytes, cancellationToken);
         var text = Encoding.UTF8.GetString(answer.Body).Trim();
         var changed = presetsWritten ? "its presets are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
         if (text.Contains("unlock OTA", StringComparison.OrdinalIgnoreCase))
