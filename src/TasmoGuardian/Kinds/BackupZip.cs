@@ -1,5 +1,7 @@
 using System.IO.Compression;
+using System.Text.Json;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
 
 namespace TasmoGuardian.Kinds;
 
@@ -38,6 +40,32 @@ internal sealed class BackupZip
         }
 
         return zip.ToArray();
+    }
+
+    /// <summary>A stored zip's entry that must be there.</summary>
+    public static byte[] Entry(IReadOnlyDictionary<string, byte[]> entries, string name)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.TryGetValue(name, out var content) ? content : throw DeviceException.Of(FailureKind.NotADump, $"the stored backup has no {name}");
+    }
+
+    /// <summary>
+    /// The firmware version the backup's info.json (the identification answer kept with it) tells, read by the kind's
+    /// <paramref name="version"/>; null when it has none.
+    /// </summary>
+    public static string? InfoVersion(IReadOnlyDictionary<string, byte[]> entries, Func<JsonElement, string?> version)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(version);
+        if (!entries.TryGetValue("info.json", out var info) || JsonRead.Object(info, out _) is not { } document)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            return version(document.RootElement);
+        }
     }
 
     /// <summary>Every entry of a stored zip by name; a damaged zip is a failure with a reason.</summary>

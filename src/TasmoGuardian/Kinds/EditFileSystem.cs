@@ -1,4 +1,3 @@
-using System.Text;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Net;
@@ -51,10 +50,7 @@ internal sealed class EditFileSystem
                 "/" + file.Path,
                 access.HasPassword);
             var content = FileSet.Check(file.Path, answer.Body, file.Path == _servedRewritten ? null : file.Size);
-            if ((total += content.Length) > FileSet.MaxTotalBytes)
-            {
-                throw DeviceException.Of(FailureKind.TooLarge, $"the device's files are more than {FileSet.MaxTotalBytes / (1024 * 1024)} MiB together");
-            }
+            total = FileSet.AddToTotal(total, content);
 
             contents[file.Path] = content;
         }
@@ -67,17 +63,7 @@ internal sealed class EditFileSystem
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = await _http.PostAsync(access.Url("/edit"), () => FileSet.Form(field, "/" + path, content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        var changed = othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
-        if (answer.StatusCode == 401)
-        {
-            throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused to write {path}: wrong password ({changed})");
-        }
-
-        if (!answer.IsOk)
-        {
-            var text = DeviceText.Shorten(Encoding.UTF8.GetString(answer.Body).Trim());
-            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed})");
-        }
+        FileSet.RequireWritten(answer, path, FileSet.Changed(othersWritten));
     }
 
 

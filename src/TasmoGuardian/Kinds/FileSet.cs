@@ -168,11 +168,47 @@ internal static class FileSet
         return null;
     }
 
-    /// <summary>A stored zip's entry that must be there.</summary>
-    public static byte[] Entry(IReadOnlyDictionary<string, byte[]> entries, string name)
+    /// <summary>The running total of a backup's files, when it stays within <see cref="MaxTotalBytes"/>.</summary>
+    public static long AddToTotal(long total, byte[] content)
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        return entries.TryGetValue(name, out var content) ? content : throw DeviceException.Of(FailureKind.NotADump, $"the stored backup has no {name}");
+        ArgumentNullException.ThrowIfNull(content);
+        return (total += content.Length) > MaxTotalBytes
+            ? throw DeviceException.Of(FailureKind.TooLarge, $"the device's files are more than {MaxTotalBytes / (1024 * 1024)} MiB together")
+            : total;
+    }
+
+    /// <summary>The files' paths in the order they are sent: by name, <paramref name="last"/> (what the device reads first at boot) at the end.</summary>
+    public static IReadOnlyList<string> UploadOrder(IEnumerable<string> paths, string last) =>
+        [.. paths.Where(p => p != last).Order(StringComparer.Ordinal), last];
+
+    /// <summary>What a failed upload has already changed, as the failure says it.</summary>
+    public static string Changed(bool othersWritten) =>
+        othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
+
+    /// <summary>The answer to writing one file, when it is 200; a refusal names the file and what is already changed (<see cref="Changed"/>).</summary>
+    public static void RequireWritten(HttpAnswer answer, string path, string changed)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.StatusCode == 401)
+        {
+            throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused to write {path}: wrong password ({changed})");
+        }
+
+        if (!answer.IsOk)
+        {
+            var text = DeviceText.Shorten(System.Text.Encoding.UTF8.GetString(answer.Body).Trim());
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed})");
+        }
+    }
+
+    /// <summary>The answer to the reboot that ends a restore, when it is 200; <paramref name="restored"/> says what is already back.</summary>
+    public static void RequireRebooting(HttpAnswer answer, string path, string restored)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (!answer.IsOk)
+        {
+            throw DeviceException.Of(FailureKind.RestoreUnknown, $"{restored} restored, but the device answered HTTP {answer.StatusCode} to {path}; restart it by hand");
+        }
     }
 
     private static long? Size(JsonElement entry)

@@ -28,17 +28,8 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
     public RestoreImage Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
-        var settings = PartCheck.JsonObject(FileSet.Entry(entries, "settings.json"), "the stored settings.json", "wifi", "inst");
-        string? version = null;
-        if (entries.TryGetValue("info.json", out var info) && JsonRead.Object(info, out _) is { } document)
-        {
-            using (document)
-            {
-                version = AhoyDtuKind.Version(document.RootElement);
-            }
-        }
-
-        return new RestoreImage(stored, recordedPlatform, version) { Parsed = settings };
+        var settings = PartCheck.JsonObject(BackupZip.Entry(entries, "settings.json"), "the stored settings.json", "wifi", "inst");
+        return new RestoreImage(stored, recordedPlatform, BackupZip.InfoVersion(entries, AhoyDtuKind.Version)) { Parsed = settings };
     }
 
     public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
@@ -76,7 +67,7 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        var now = FileSet.Entry(BackupZip.Read(after.Content), "settings.json");
+        var now = BackupZip.Entry(BackupZip.Read(after.Content), "settings.json");
 
         // The export blanks the passwords the device kept; what it adds by itself (defaults of a newer build) may differ.
         return JsonCompare.FirstMissing((byte[])image.Parsed!, now, exact: false, ignore: ["wifi.pwd", "wifi.adm", "wifi.ap_pwd", "mqtt.pwd"]) is { } difference

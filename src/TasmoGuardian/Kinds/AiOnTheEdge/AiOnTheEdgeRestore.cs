@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Json;
@@ -32,22 +31,14 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
         var entries = BackupZip.Read(stored);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            [AiOnTheEdgeKind.ConfigFile] = AiOnTheEdgeKind.CheckConfig(FileSet.Entry(entries, AiOnTheEdgeKind.ConfigFile), "the stored config.ini"),
+            [AiOnTheEdgeKind.ConfigFile] = AiOnTheEdgeKind.CheckConfig(BackupZip.Entry(entries, AiOnTheEdgeKind.ConfigFile), "the stored config.ini"),
         };
         foreach (var (name, content) in entries.Where(e => e.Key.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)))
         {
             files[FileSet.SafePath(name, "the stored backup")] = AiOnTheEdgeKind.CheckImage(content, "the stored " + name);
         }
 
-        string? version = null;
-        if (entries.TryGetValue("info.json", out var info) && JsonRead.Object(info, out _) is { } document)
-        {
-            using (document)
-            {
-                version = DeviceText.CleanVersion(JsonRead.String(document.RootElement, "FirmwareVersion"));
-            }
-        }
-
+        var version = BackupZip.InfoVersion(entries, info => DeviceText.CleanVersion(JsonRead.String(info, "FirmwareVersion")));
         return new RestoreImage(stored, recordedPlatform, version) { Parsed = files };
     }
 
@@ -70,17 +61,13 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
     {
         ArgumentNullException.ThrowIfNull(image);
         var files = (Dictionary<string, byte[]>)image.Parsed!;
-        var order = files.Keys.Where(k => k != AiOnTheEdgeKind.ConfigFile).Order(StringComparer.Ordinal).Append(AiOnTheEdgeKind.ConfigFile).ToList();
+        var order = FileSet.UploadOrder(files.Keys, AiOnTheEdgeKind.ConfigFile);
         for (var i = 0; i < order.Count; i++)
         {
             await PutAsync(access, order[i], files[order[i]], i > 0, cancellationToken);
         }
 
-        var reboot = await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        if (!reboot.IsOk)
-        {
-            throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");
-        }
+        FileSet.RequireRebooting(await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/reboot", "the files are");
     }
 
     public string? Differences(RestoreImage image, DownloadedBackup after)
@@ -92,7 +79,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
     private async Task PutAsync(DeviceAccess access, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
-        var changed = othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
+        var changed = FileSet.Changed(othersWritten);
         var deleted = await _http.PostAsync(access.Url("/delete/" + path), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (deleted.StatusCode == 401)
         {
@@ -101,11 +88,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
         // A file that is not there cannot be deleted: the upload then creates it.
         var answer = await _http.PostAsync(access.Url($"/upload/{path}?md5"), () => new ByteArrayContent(content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        if (!answer.IsOk)
-        {
-            var text = DeviceText.Shorten(Encoding.UTF8.GetString(answer.Body).Trim());
-            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed}{(othersWritten ? "" : "; the old file may be deleted")})");
-        }
+        FileSet.RequireWritten(answer, path, othersWritten ? changed : changed + "; the old file may be deleted");
 
         var expected = Convert.ToHexStringLower(MD5.HashData(content));
         using var document = JsonRead.Object(answer.Body, out _);

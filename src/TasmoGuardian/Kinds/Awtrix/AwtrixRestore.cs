@@ -28,8 +28,8 @@ internal sealed class AwtrixRestore : IRestoreProtocol
     public RestoreImage Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
-        var settings = PartCheck.JsonObject(FileSet.Entry(entries, AwtrixKind.SettingsFile), "the stored " + AwtrixKind.SettingsFile);
-        var info = PartCheck.JsonObject(FileSet.Entry(entries, "info.json"), "the stored info.json", "uid");
+        var settings = PartCheck.JsonObject(BackupZip.Entry(entries, AwtrixKind.SettingsFile), "the stored " + AwtrixKind.SettingsFile);
+        var info = PartCheck.JsonObject(BackupZip.Entry(entries, "info.json"), "the stored info.json", "uid");
         var files = entries.Where(e => e.Key is not ("info.json" or AwtrixKind.SettingsFile))
             .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
         using var document = JsonRead.Object(info, out _)!;
@@ -62,11 +62,7 @@ internal sealed class AwtrixRestore : IRestoreProtocol
             throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused its display settings (HTTP {settings.StatusCode}){(written ? "; its files are already restored: restore the pre-restore backup to undo them" : "; nothing was changed")}");
         }
 
-        var reboot = await _http.PostAsync(access.Url("/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        if (!reboot.IsOk)
-        {
-            throw DeviceException.Of(FailureKind.RestoreUnknown, $"everything is restored, but the device answered HTTP {reboot.StatusCode} to /api/reboot; restart it by hand");
-        }
+        FileSet.RequireRebooting(await _http.PostAsync(access.Url("/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/api/reboot", "everything is");
     }
 
     public string? Differences(RestoreImage image, DownloadedBackup after)
@@ -80,7 +76,7 @@ internal sealed class AwtrixRestore : IRestoreProtocol
             return file;
         }
 
-        return JsonCompare.FirstMissing(restore.Settings, FileSet.Entry(now, AwtrixKind.SettingsFile), exact: false) is { } setting
+        return JsonCompare.FirstMissing(restore.Settings, BackupZip.Entry(now, AwtrixKind.SettingsFile), exact: false) is { } setting
             ? $"the device came back with other display settings than the backup's ({setting})"
             : null;
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Json;
@@ -65,17 +64,7 @@ internal sealed class OpenDtuApi
     public async Task UploadAsync(DeviceAccess access, string route, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
         var answer = await _http.PostAsync(access.Url($"{route}/upload?file={System.Uri.EscapeDataString(path)}"), () => FileSet.Form("config", "config", content), access, Timeout, 64 * 1024, cancellationToken);
-        var changed = othersWritten ? "files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
-        if (answer.StatusCode == 401)
-        {
-            throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused the upload of {path}: wrong password ({changed})");
-        }
-
-        if (!answer.IsOk)
-        {
-            var text = DeviceText.Shorten(Encoding.UTF8.GetString(answer.Body).Trim());
-            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed})");
-        }
+        FileSet.RequireWritten(answer, path, FileSet.Changed(othersWritten));
     }
 
     public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)

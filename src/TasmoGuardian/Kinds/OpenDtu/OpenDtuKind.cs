@@ -59,10 +59,7 @@ internal sealed class OpenDtuKind : IDeviceKind
         foreach (var file in files)
         {
             var content = await _api.GetFileAsync(access, route, file, cancellationToken);
-            if ((total += content.Length) > FileSet.MaxTotalBytes)
-            {
-                throw DeviceException.Of(FailureKind.TooLarge, $"the device's files are more than {FileSet.MaxTotalBytes / (1024 * 1024)} MiB together");
-            }
+            total = FileSet.AddToTotal(total, content);
 
             zip.Add(file.Path, content);
         }

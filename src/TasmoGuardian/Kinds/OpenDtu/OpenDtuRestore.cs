@@ -26,18 +26,9 @@ internal sealed class OpenDtuRestore : IRestoreProtocol
     public RestoreImage Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
-        PartCheck.JsonObject(FileSet.Entry(entries, "config.json"), "the stored config.json", "cfg");
+        PartCheck.JsonObject(BackupZip.Entry(entries, "config.json"), "the stored config.json", "cfg");
         var files = entries.Where(e => e.Key != "info.json").ToDictionary(e => e.Key, e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
-        string? version = null;
-        if (entries.TryGetValue("info.json", out var info) && Json.JsonRead.Object(info, out _) is { } document)
-        {
-            using (document)
-            {
-                version = OpenDtuApi.Version(document.RootElement);
-            }
-        }
-
-        return new RestoreImage(stored, recordedPlatform, version) { Parsed = files };
+        return new RestoreImage(stored, recordedPlatform, BackupZip.InfoVersion(entries, OpenDtuApi.Version)) { Parsed = files };
     }
 
     public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
@@ -56,7 +47,7 @@ internal sealed class OpenDtuRestore : IRestoreProtocol
         ArgumentNullException.ThrowIfNull(image);
         var files = (Dictionary<string, byte[]>)image.Parsed!;
         var (route, _) = await _api.ListAsync(access, cancellationToken);
-        var order = files.Keys.Where(k => k != "config.json").Order(StringComparer.Ordinal).Append("config.json").ToList();
+        var order = FileSet.UploadOrder(files.Keys, "config.json");
         for (var i = 0; i < order.Count; i++)
         {
             var uploaded = _time.GetTimestamp();

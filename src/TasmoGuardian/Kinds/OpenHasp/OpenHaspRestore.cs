@@ -27,8 +27,8 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
     public RestoreImage Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
-        var info = PartCheck.JsonObject(FileSet.Entry(entries, "info.json"), "the stored info.json");
-        PartCheck.JsonObject(FileSet.Entry(entries, OpenHaspKind.ConfigFile), "the stored config.json");
+        var info = PartCheck.JsonObject(BackupZip.Entry(entries, "info.json"), "the stored info.json");
+        PartCheck.JsonObject(BackupZip.Entry(entries, OpenHaspKind.ConfigFile), "the stored config.json");
         var files = entries.Where(e => e.Key != "info.json")
             .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
         var source = OpenHaspKind.Parse(info, null);
@@ -48,7 +48,7 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(current);
         var restore = (OpenHaspImage)image.Parsed!;
-        var target = OpenHaspKind.Parse(FileSet.Entry(BackupZip.Read(current.Content), "info.json"), null);
+        var target = OpenHaspKind.Parse(BackupZip.Entry(BackupZip.Read(current.Content), "info.json"), null);
         return target.Mac == restore.Mac
             ? null
             : "openHASP serves config.json with its passwords masked, so this backup has none; put onto another device it would leave it without Wi-Fi, MQTT and web passwords. Restore it onto the device it came from";
@@ -60,17 +60,13 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         var restore = (OpenHaspImage)image.Parsed!;
 
         // config.json last: it is what the device reads first after the restart.
-        var order = restore.Files.Keys.Where(k => k != OpenHaspKind.ConfigFile).Order(StringComparer.Ordinal).Append(OpenHaspKind.ConfigFile).ToList();
+        var order = FileSet.UploadOrder(restore.Files.Keys, OpenHaspKind.ConfigFile);
         for (var i = 0; i < order.Count; i++)
         {
             await _kind.Files.UploadAsync(access, "data", order[i], restore.Files[order[i]], i > 0, cancellationToken);
         }
 
-        var reboot = await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        if (!reboot.IsOk)
-        {
-            throw DeviceException.Of(FailureKind.RestoreUnknown, $"the files are restored, but the device answered HTTP {reboot.StatusCode} to /reboot; restart it by hand");
-        }
+        FileSet.RequireRebooting(await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/reboot", "the files are");
     }
 
     public string? Differences(RestoreImage image, DownloadedBackup after)

@@ -123,11 +123,8 @@ internal sealed class WledRestore : IRestoreProtocol
     private static (byte[] Config, byte[] Presets) ReadZip(byte[] stored)
     {
         var entries = BackupZip.Read(stored);
-        return (Entry(entries, "cfg.json"), Entry(entries, "presets.json"));
+        return (BackupZip.Entry(entries, "cfg.json"), BackupZip.Entry(entries, "presets.json"));
     }
-
-    private static byte[] Entry(IReadOnlyDictionary<string, byte[]> entries, string name) =>
-        entries.TryGetValue(name, out var content) ? content : throw DeviceException.Of(FailureKind.NotADump, $"the stored backup has no {name}");
 
     private async Task StateAsync(DeviceAccess access, byte[] json, CancellationToken cancellationToken)
     {
