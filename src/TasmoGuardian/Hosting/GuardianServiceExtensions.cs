@@ -68,7 +68,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<AnnouncedHosts>();
         builder.Services.AddSingleton<OpenDtuKind>();
         builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenDtuKind>());
-        builder.Services.AddHostedService<OpenDtuDiscovery>();
+        builder.Services.AddSingleton(sp => new AddressAnnouncement(sp.GetRequiredService<OpenDtuKind>(), "+/dtu/ip", OpenDtuKind.AnnouncedIp, "the payload is not an IP address"));
 
         builder.Services.AddSingleton<IDeviceKind, AhoyDtuKind>();
 
@@ -82,7 +82,8 @@ internal static class GuardianServiceExtensions
 
         builder.Services.AddSingleton<OpenHaspKind>();
         builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenHaspKind>());
-        builder.Services.AddHostedService<OpenHaspDiscovery>();
+        builder.Services.AddSingleton(sp => new AddressAnnouncement(sp.GetRequiredService<OpenHaspKind>(), "hasp/discovery/+", OpenHaspKind.AnnouncedIp, "the discovery message has no \"uri\" of the form http://<ip>"));
+        builder.Services.AddHostedService<AddressAnnouncements>();
 
         builder.Services.AddSingleton<KindCatalog>();
         builder.Services.AddSingleton<DeviceCredentials>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Json;
+using TasmoGuardian.Mqtt;
 using TasmoGuardian.Net;
 
 namespace TasmoGuardian.Kinds.OpenDtu;
@@ -72,6 +73,13 @@ internal sealed class OpenDtuKind : IDeviceKind
         using var document = JsonRead.Object(status, out _)!;
         var root = document.RootElement;
         return new DownloadedBackup(zip.ToArray(_time), "zip", OpenDtuApi.Version(root), Platform(root));
+    }
+
+    /// <summary>The address in OpenDTU's retained <c>&lt;prefix&gt;/dtu/ip</c> (default prefix "solar/"; research §4.3); null when it is none.</summary>
+    public static string? AnnouncedIp(MqttMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return DeviceText.CleanIp(message.PayloadAsString().Trim());
     }
 
     /// <summary>Reads the two status answers; a device without a MAC in its network status is not OpenDTU.</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Json;
+using TasmoGuardian.Mqtt;
 using TasmoGuardian.Net;
 
 namespace TasmoGuardian.Kinds.OpenHasp;
@@ -92,6 +93,15 @@ internal sealed partial class OpenHaspKind : IDeviceKind
 
     public async Task<byte[]> GetJsonAsync(DeviceAccess access, string path, CancellationToken cancellationToken) =>
         PartCheck.JsonObject(await _http.GetAsync(access.Url(path), access, _options.RequestTimeout, MaxAnswerBytes, cancellationToken), path, access.HasPassword);
+
+    /// <summary>The address in openHASP's <c>hasp/discovery/&lt;hwid&gt;</c>, whose "uri" is "http://&lt;ip&gt;" (research §4.7); null when it has none.</summary>
+    public static string? AnnouncedIp(MqttMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        using var document = JsonRead.Object(message.Payload, out _);
+        var uri = document is null ? null : JsonRead.String(document.RootElement, "uri");
+        return System.Uri.TryCreate(uri, UriKind.Absolute, out var address) && address.Scheme == System.Uri.UriSchemeHttp ? DeviceText.CleanIp(address.Host) : null;
+    }
 
     /// <summary>The answer of <c>/api/info/</c>; <paramref name="config"/> (config.json) gives the node name when known.</summary>
     public static DeviceObservation Parse(byte[] info, byte[]? config)
