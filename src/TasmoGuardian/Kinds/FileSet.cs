@@ -31,24 +31,8 @@ internal static class FileSet
     /// </summary>
     public static IReadOnlyList<ListedFile> ParseListing(byte[] body, string folder, string part)
     {
-        ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(folder);
-        if (WebPage.LooksLikeHtml(body))
-        {
-            throw DeviceException.Of(FailureKind.HtmlPage, $"{part} is a web page, not the device's file list");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw DeviceException.Of(body.Length == 0 ? FailureKind.EmptyReply : FailureKind.InvalidJson, $"{part} is not valid JSON ({(body.Length == 0 ? "empty" : ex.Message.Split('.')[0])}); it may be cut short");
-        }
-
-        using (document)
+        using (var document = PartCheck.Json(body, part, "the device's file list", maxDepth: 16))
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
@@ -111,14 +95,7 @@ internal static class FileSet
 
         if (extension == ".json" && body.Length > 0)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException ex)
-            {
-                throw DeviceException.Of(FailureKind.InvalidJson, $"{path} is not valid JSON ({ex.Message.Split('.')[0]}); it may be cut short");
-            }
+            PartCheck.Json(body, path, "the device's file").Dispose();
         }
 
         return body;
