@@ -155,7 +155,9 @@ internal sealed class DeviceRestore
         // 5. The upload.
         await StageAsync(run, "uploading the backup");
         var uploaded = _settings.NetworkTime.GetTimestamp();
-        await protocol.UploadAsync(access, image, before, cancellationToken);
+        // A restart in the middle of the upload is seen by the uptime or by the device going away: a boot count taken
+        // before the upload has changed already after the first.
+        await protocol.UploadAsync(access, image, before, token => WaitForRestartAsync(protocol, access, before with { BootCount = null }, _settings.NetworkTime.GetTimestamp(), token), cancellationToken);
 
         // 6. The restart, seen.
         await StageAsync(run, "waiting for the device to restart");

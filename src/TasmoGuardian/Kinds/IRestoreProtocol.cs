@@ -24,7 +24,11 @@ internal interface IRestoreProtocol
     string? Refuses(RestoreImage image, DownloadedBackup current);
 
     /// <summary>Sends the backup. Returns once the device has accepted it (and restarts by itself, or was told to).</summary>
-    Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken);
+    /// <param name="restarted">
+    /// The worker's restart watch (its limit and poll): waits until the device has restarted after the moment it is
+    /// called, for firmware that restarts after each of several uploads (OpenDTU). Most kinds never call it.
+    /// </param>
+    Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken);
 
     /// <summary>Whether a fresh download shows what was restored; null when it does, else what differs.</summary>
     string? Differences(RestoreImage image, DownloadedBackup after);

@@ -57,7 +57,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
     public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var files = (Dictionary<string, byte[]>)image.Parsed!;

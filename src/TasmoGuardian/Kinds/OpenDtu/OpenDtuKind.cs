@@ -23,7 +23,7 @@ internal sealed class OpenDtuKind : IDeviceKind
     {
         _api = new OpenDtuApi(http, options);
         _time = time;
-        Restore = new OpenDtuRestore(_api, time);
+        Restore = new OpenDtuRestore(_api);
     }
 
     public DeviceType Type => DeviceType.OpenDtu;

@@ -54,7 +54,7 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
             : "openHASP serves config.json with its passwords masked, so this backup has none; put onto another device it would leave it without Wi-Fi, MQTT and web passwords. Restore it onto the device it came from";
     }
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var restore = (OpenHaspImage)image.Parsed!;

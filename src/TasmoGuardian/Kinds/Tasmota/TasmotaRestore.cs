@@ -106,7 +106,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         return null;
     }
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(image);

@@ -70,7 +70,7 @@ internal sealed class WledRestore : IRestoreProtocol
 
     public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, CancellationToken cancellationToken)
+    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(image);
