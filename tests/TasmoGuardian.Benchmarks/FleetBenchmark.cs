@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TasmoGuardian.Mqtt;
 using TasmoGuardian.Testing;
 
 namespace TasmoGuardian.Benchmarks;
@@ -63,18 +60,7 @@ internal static class FleetBenchmark
             await using var recorder = await MessageRecorder.StartAsync(broker, "homeassistant/device/+/config");
             await using var states = await MessageRecorder.StartAsync(broker, "tasmo_guardian/hub/state");
             var folder = Directory.CreateTempSubdirectory("tg-bench-").FullName;
-            var options = Path.Combine(folder, "options.json");
-            await File.WriteAllTextAsync(options, JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["mqtt_host"] = broker.Host,
-                ["mqtt_port"] = broker.Port,
-                ["mqtt_username"] = broker.Username,
-                ["mqtt_password"] = broker.Password,
-                ["backup_dir"] = Path.Combine(folder, "backups"),
-                ["schedule"] = "",
-                ["backup_min_hours"] = 0,
-                ["log_level"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "info",
-            }));
+            var options = await BenchmarkSetup.WriteOptionsAsync(folder, broker, new Dictionary<string, object> { ["log_level"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "info" });
 
             // The baseline's first pass is as cold as the program's first run: a fresh client in a fresh connection pool.
             var baselineFirst = await BaselineAsync(devices);
@@ -124,26 +110,18 @@ internal static class FleetBenchmark
 
     private static async Task<TimeSpan> BackupAllAsync(MessageRecorder recorder, MessageRecorder states, GuardianProcess guardian, int n, TimeSpan ideal, string what)
     {
-        states.Clear();
         var output = guardian.Output.Length;
         var cpu = guardian.CpuTime();
-        var run = Stopwatch.StartNew();
-        await recorder.Client.PublishAsync(MqttMessage.FromString("tasmo_guardian/hub/backup_all", "PRESS", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
-        await Eventually.TrueAsync(
-            () => states.Messages.Select(m => JsonNode.Parse(m.PayloadAsString())!).SkipWhile(s => !(bool)s["running"]!).Any(s => !(bool)s["running"]!),
-            TimeSpan.FromMinutes(30),
-            () => states.Summary(3));
-        run.Stop();
+        var (elapsed, last) = await BenchmarkSetup.BackupAllAsync(recorder, states, TimeSpan.FromMinutes(30));
         var cpuPerDevice = (guardian.CpuTime() - cpu).TotalMilliseconds / n;
-        var last = JsonNode.Parse(states.Messages[^1].PayloadAsString())!;
-        Console.WriteLine($"{what}: {run.Elapsed.TotalSeconds:0.00} s for {(int)last["backed_up"]!} backed up, {(int)last["failed"]!} failed; ideal {ideal.TotalSeconds:0.00} s; ratio {run.Elapsed / ideal:0.000}");
+        Console.WriteLine($"{what}: {elapsed.TotalSeconds:0.00} s for {(int)last["backed_up"]!} backed up, {(int)last["failed"]!} failed; ideal {ideal.TotalSeconds:0.00} s; ratio {elapsed / ideal:0.000}");
         var durations = System.Text.RegularExpressions.Regex.Matches(guardian.Output[output..], "duration_ms=([0-9]+) reason").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         if (durations.Count > 0)
         {
-            Console.WriteLine($"  per device: {durations.Average():0.0} ms from the request to the device until recorded; {run.Elapsed.TotalMilliseconds / n:0.0} ms per device in all; the program's CPU time {cpuPerDevice:0.00} ms per device");
+            Console.WriteLine($"  per device: {durations.Average():0.0} ms from the request to the device until recorded; {elapsed.TotalMilliseconds / n:0.0} ms per device in all; the program's CPU time {cpuPerDevice:0.00} ms per device");
         }
 
-        return run.Elapsed;
+        return elapsed;
     }
 
     /// <summary>GET /dl of every device, one after another, with the program's headers and a new connection each.</summary>

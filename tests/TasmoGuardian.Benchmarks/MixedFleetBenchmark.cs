@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using TasmoGuardian.Mqtt;
 using TasmoGuardian.Testing;
 
@@ -77,19 +74,7 @@ internal static class MixedFleetBenchmark
         }
 
         var folder = Directory.CreateTempSubdirectory("tg-mixed-").FullName;
-        var options = Path.Combine(folder, "options.json");
-        await File.WriteAllTextAsync(options, JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["mqtt_host"] = broker.Host,
-            ["mqtt_port"] = broker.Port,
-            ["mqtt_username"] = broker.Username,
-            ["mqtt_password"] = broker.Password,
-            ["backup_dir"] = Path.Combine(folder, "backups"),
-            ["schedule"] = "",
-            ["backup_min_hours"] = 0,
-            ["announce_discovery"] = false,
-            ["devices"] = devices,
-        }));
+        var options = await BenchmarkSetup.WriteOptionsAsync(folder, broker, new Dictionary<string, object> { ["announce_discovery"] = false, ["devices"] = devices });
         try
         {
             await using var guardian = GuardianProcess.Start(["--options", options, "--data-dir", Path.Combine(folder, "data")], new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x100000" }, program);
@@ -99,18 +84,10 @@ internal static class MixedFleetBenchmark
             {
                 var before = firmware.Sum(f => f.Requests.Count);
                 var downloads = tasmotas.Sum(t => t.Downloads);
-                states.Clear();
-                var run = Stopwatch.StartNew();
-                await recorder.Client.PublishAsync(MqttMessage.FromString("tasmo_guardian/hub/backup_all", "PRESS", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
-                await Eventually.TrueAsync(
-                    () => states.Messages.Select(m => JsonNode.Parse(m.PayloadAsString())!).SkipWhile(s => !(bool)s["running"]!).Any(s => !(bool)s["running"]!),
-                    TimeSpan.FromMinutes(10),
-                    () => states.Summary(3));
-                run.Stop();
+                var (elapsed, last) = await BenchmarkSetup.BackupAllAsync(recorder, states, TimeSpan.FromMinutes(10));
                 var answered = firmware.Sum(f => f.Requests.Count) - before + tasmotas.Sum(t => t.Downloads) - downloads;
                 var own = TimeSpan.FromTicks(delay.Ticks * answered);
-                var last = JsonNode.Parse(states.Messages[^1].PayloadAsString())!;
-                Console.WriteLine($"| {pass} backup-all | {(int)last["backed_up"]!} backed up, {(int)last["failed"]!} failed | {run.Elapsed.TotalSeconds:0.00} s | {answered} answers × {delay.TotalMilliseconds:0} ms = {own.TotalSeconds:0.00} s | {run.Elapsed / own:0.000} |");
+                Console.WriteLine($"| {pass} backup-all | {(int)last["backed_up"]!} backed up, {(int)last["failed"]!} failed | {elapsed.TotalSeconds:0.00} s | {answered} answers × {delay.TotalMilliseconds:0} ms = {own.TotalSeconds:0.00} s | {elapsed / own:0.000} |");
             }
 
             await guardian.TerminateAsync(TimeSpan.FromSeconds(30));
