@@ -66,6 +66,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddHostedService<ShellyDiscovery>();
 
         builder.Services.AddSingleton<AnnouncedHosts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AnnouncedHosts>());
         builder.Services.AddSingleton<OpenDtuKind>();
         builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenDtuKind>());
         builder.Services.AddSingleton(sp => new AddressAnnouncement(sp.GetRequiredService<OpenDtuKind>(), "+/dtu/ip", OpenDtuKind.AnnouncedIp, "the payload is not an IP address"));

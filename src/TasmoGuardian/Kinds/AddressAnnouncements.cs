@@ -33,20 +33,23 @@ internal sealed class AddressAnnouncements : IHostedService
 
         foreach (var announcement in _announcements)
         {
-            await _mqtt.SubscribeAsync(announcement.Filter, MqttQualityOfService.AtMostOnce, (message, token) => OnAnnouncedAsync(announcement, message, token), cancellationToken);
+            await _mqtt.SubscribeAsync(announcement.Filter, MqttQualityOfService.AtMostOnce, (message, _) => OnAnnouncedAsync(announcement, message), cancellationToken);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async ValueTask OnAnnouncedAsync(AddressAnnouncement announcement, MqttMessage message, CancellationToken cancellationToken)
+    private ValueTask OnAnnouncedAsync(AddressAnnouncement announcement, MqttMessage message)
     {
-        if (announcement.ReadIp(message) is not { } ip)
+        if (announcement.ReadIp(message) is { } ip)
+        {
+            _hosts.Identify(announcement.Kind, ip, message.Topic);
+        }
+        else
         {
             _hosts.Ignore(message.Topic, announcement.Unreadable);
-            return;
         }
 
-        await _hosts.IdentifyAsync(announcement.Kind, ip, message.Topic, cancellationToken);
+        return ValueTask.CompletedTask;
     }
 }

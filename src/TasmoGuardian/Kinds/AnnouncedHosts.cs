@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Net;
@@ -7,12 +9,17 @@ namespace TasmoGuardian.Kinds;
 
 /// <summary>
 /// What the MQTT discovery of every kind but Tasmota and Shelly shares: a device announced its address, so its kind
-/// asks it over HTTP who it is (with the kind's default user and password) and the registry learns it. The same
-/// address is asked at most once in ten minutes (devices repeat their announcements), and a failure is logged once.
+/// asks it over HTTP who it is (with the kind's default user and password) and the registry learns it. The asking runs
+/// here, one address after another, never in the MQTT handler: an address that hangs must not hold up the messages
+/// behind it (button presses, commands). The same address is asked at most once in ten minutes (devices repeat their
+/// announcements), at most 256 wait their turn (more are dropped until the queue drains), and a failure is logged once.
 /// </summary>
-internal sealed partial class AnnouncedHosts
+internal sealed partial class AnnouncedHosts : BackgroundService
 {
     private static readonly TimeSpan AskAgainAfter = TimeSpan.FromMinutes(10);
+
+    private readonly Channel<(IDeviceKind Kind, string Ip, string Topic)> _waiting =
+        Channel.CreateBounded<(IDeviceKind, string, string)>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private readonly DeviceRegistry _registry;
     private readonly TimeProvider _time;
@@ -27,8 +34,8 @@ internal sealed partial class AnnouncedHosts
         _logger = logger;
     }
 
-    /// <summary>Asks the device at <paramref name="ip"/>; <paramref name="topic"/> is where it announced itself, for the log.</summary>
-    public async Task IdentifyAsync(IDeviceKind kind, string ip, string topic, CancellationToken cancellationToken)
+    /// <summary>Has the device at <paramref name="ip"/> asked soon; <paramref name="topic"/> is where it announced itself, for the log.</summary>
+    public void Identify(IDeviceKind kind, string ip, string topic)
     {
         ArgumentNullException.ThrowIfNull(kind);
         var now = _time.GetUtcNow();
@@ -39,6 +46,29 @@ internal sealed partial class AnnouncedHosts
         }
 
         _asked[key] = now;
+        if (!_waiting.Writer.TryWrite((kind, ip, topic)))
+        {
+            _asked.TryRemove(key, out _);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (kind, ip, topic) in _waiting.Reader.ReadAllAsync(stoppingToken))
+            {
+                await IdentifyNowAsync(kind, ip, topic, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task IdentifyNowAsync(IDeviceKind kind, string ip, string topic, CancellationToken cancellationToken)
+    {
+        var key = (kind.Type, ip);
         try
         {
             var observation = await kind.IdentifyAsync(new DeviceAccess(ip, kind.DefaultUsername, kind.DefaultPassword), cancellationToken);

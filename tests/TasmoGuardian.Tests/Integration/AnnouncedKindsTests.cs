@@ -40,4 +40,27 @@ public sealed class AnnouncedKindsTests : IntegrationContext
         Assert.Equal(4L, Sql.Scalar(Folder.Database, "SELECT backed_up FROM runs"));
         Assert.Contains("Ignored an announcement on other/dtu/ip", app.LogText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnAnnouncedDeviceThatNeverAnswers_DoesNotHoldUpOtherMessages()
+    {
+        // An address that accepts the connection and then says nothing, as a hung ESP does, for longer than any wait here.
+        await using var hung = new FakeHttpServer(LoopbackAddresses.Next(), 80, exchange => Task.Delay(Timeout.Infinite, exchange.CancellationToken));
+        var dtu = Own(FakeOpenDtu.Start());
+        var options = GuardianApp.DefaultOptions(Folder) with
+        {
+            TasmotaDiscovery = false,
+            AnnounceDiscovery = true,
+            RequestTimeoutSeconds = 120,
+            Devices = [new TasmoGuardian.Configuration.DeviceOption(dtu.Host, DeviceType.OpenDtu, "Balcony", null)],
+        };
+        await using var app = await StartAppAsync(options);
+        await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{dtu.Mac}/config", c => c["device"] is not null, "the configured OpenDTU");
+
+        await PublishAsync("solar/dtu/ip", hung.EndPoint.Address.ToString());
+        await Eventually.TrueAsync(() => hung.Requests.Count > 0, Waits.Short, "the hung address to be asked");
+        await PressAsync($"tasmo_guardian/device/{dtu.Mac}/backup");
+
+        await Eventually.TrueAsync(() => Events("backup_succeeded").Count == 1, Waits.Short, () => Recorder.Summary());
+    }
 }

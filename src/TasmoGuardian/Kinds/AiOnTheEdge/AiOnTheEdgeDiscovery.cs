@@ -40,21 +40,31 @@ internal sealed class AiOnTheEdgeDiscovery : IHostedService
 
     private static string MainTopic(string topic) => topic[..topic.LastIndexOf('/')];
 
-    private ValueTask OnMacAsync(MqttMessage message, CancellationToken cancellationToken) =>
-        Mac.TryParse(message.PayloadAsString().Trim(), out var mac)
-            ? LearnAsync(message.Topic, _macs.Learn(MainTopic(message.Topic), mac, null), cancellationToken)
-            : ValueTask.CompletedTask;
+    private ValueTask OnMacAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        if (Mac.TryParse(message.PayloadAsString().Trim(), out var mac))
+        {
+            Learned(message.Topic, _macs.Learn(MainTopic(message.Topic), mac, null));
+        }
 
-    private ValueTask OnIpAsync(MqttMessage message, CancellationToken cancellationToken) =>
-        DeviceText.CleanIp(message.PayloadAsString().Trim()) is { } ip
-            ? LearnAsync(message.Topic, _macs.Learn(MainTopic(message.Topic), null, ip), cancellationToken)
-            : ValueTask.CompletedTask;
+        return ValueTask.CompletedTask;
+    }
 
-    private async ValueTask LearnAsync(string topic, (Mac Mac, string Ip)? known, CancellationToken cancellationToken)
+    private ValueTask OnIpAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        if (DeviceText.CleanIp(message.PayloadAsString().Trim()) is { } ip)
+        {
+            Learned(message.Topic, _macs.Learn(MainTopic(message.Topic), null, ip));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Learned(string topic, (Mac Mac, string Ip)? known)
     {
         if (known is { } device && _options.AnnounceDiscovery)
         {
-            await _hosts.IdentifyAsync(_kind, device.Ip, topic, cancellationToken);
+            _hosts.Identify(_kind, device.Ip, topic);
         }
     }
 }
