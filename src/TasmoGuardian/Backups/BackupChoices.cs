@@ -40,6 +40,16 @@ internal sealed class BackupChoices
         return choices;
     }
 
+    /// <summary>
+    /// The file "the newest backup" names now. A restore asked for "latest" is pinned to it when asked, so a backup of
+    /// the same device queued before the restore cannot become what gets restored.
+    /// </summary>
+    public async Task<string?> NewestAsync(Device device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return (await _store.ListAsync(device.Id, cancellationToken)).FirstOrDefault()?.FileName;
+    }
+
     public static string Label(BackupRecord row)
     {
         ArgumentNullException.ThrowIfNull(row);

@@ -19,6 +19,7 @@ internal sealed class DeviceBackup
     private readonly BackupFiles _files;
     private readonly KindCatalog _kinds;
     private readonly DeviceCredentials _credentials;
+    private readonly RetentionHolds _holds;
     private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceBackup> _logger;
@@ -29,6 +30,7 @@ internal sealed class DeviceBackup
         BackupFiles files,
         KindCatalog kinds,
         DeviceCredentials credentials,
+        RetentionHolds holds,
         GuardianOptions options,
         TimeProvider time,
         ILogger<DeviceBackup> logger)
@@ -38,6 +40,7 @@ internal sealed class DeviceBackup
         _files = files;
         _kinds = kinds;
         _credentials = credentials;
+        _holds = holds;
         _options = options;
         _time = time;
         _logger = logger;
@@ -83,12 +86,18 @@ internal sealed class DeviceBackup
     }
 
     /// <summary>The local part. Not cancellable: once a file is in place its row must follow, or a stop would split them.</summary>
-    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared)
+    public Task<BackupOutcome> CompleteAsync(PreparedBackup prepared) => CompleteAsync(prepared, prune: true);
+
+    /// <param name="prune">
+    /// False for a restore's pre-restore backup: retention waits for the next ordinary backup, so a restore never prunes
+    /// the backup it is putting back (with keep_backups 1 it would, every time).
+    /// </param>
+    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, bool prune)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var outcome = prepared switch
         {
-            PreparedBackup.Downloaded downloaded => await SaveAsync(downloaded),
+            PreparedBackup.Downloaded downloaded => await SaveAsync(downloaded, prune),
             PreparedBackup.Failed failed => await FailAsync(failed.Device, failed.Failure),
             _ => BackupOutcome.Skipped(prepared.Device),
         };
@@ -100,7 +109,7 @@ internal sealed class DeviceBackup
     public async Task<WorkOutcome> CompleteWorkAsync(PreparedBackup prepared) =>
         prepared is PreparedBackup.Finished finished ? finished.Outcome : await CompleteAsync(prepared);
 
-    private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared)
+    private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared, bool prune)
     {
         var device = prepared.Device;
         var download = prepared.Backup;
@@ -143,7 +152,11 @@ internal sealed class DeviceBackup
             await LearnPlatformAsync(device, platform);
         }
 
-        await PruneAsync(device);
+        if (prune)
+        {
+            await PruneAsync(device);
+        }
+
         BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloadedAt), Ms(downloadedAt, writtenAt), Ms(writtenAt, recordedAt), Ms(recordedAt, _time.GetTimestamp()));
         return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, saved);
     }
@@ -177,7 +190,7 @@ internal sealed class DeviceBackup
 
         try
         {
-            var extra = (await _store.ListAsync(device.Id, CancellationToken.None)).Skip(_options.KeepBackups).ToList();
+            var extra = (await _store.ListAsync(device.Id, CancellationToken.None)).Skip(_options.KeepBackups).Where(r => !_holds.IsHeld(r.Id)).ToList();
             if (extra.Count == 0)
             {
                 return;

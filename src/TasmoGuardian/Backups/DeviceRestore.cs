@@ -25,6 +25,7 @@ internal sealed class DeviceRestore
     private readonly KindCatalog _kinds;
     private readonly DeviceCredentials _credentials;
     private readonly DeviceBackup _backup;
+    private readonly RetentionHolds _holds;
     private readonly RestoreSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceRestore> _logger;
@@ -37,6 +38,7 @@ internal sealed class DeviceRestore
         KindCatalog kinds,
         DeviceCredentials credentials,
         DeviceBackup backup,
+        RetentionHolds holds,
         RestoreSettings settings,
         TimeProvider time,
         ILogger<DeviceRestore> logger)
@@ -48,6 +50,7 @@ internal sealed class DeviceRestore
         _kinds = kinds;
         _credentials = credentials;
         _backup = backup;
+        _holds = holds;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -110,6 +113,7 @@ internal sealed class DeviceRestore
         }
 
         var row = await FindBackupAsync(source, request.BackupFile, cancellationToken);
+        using var held = _holds.Hold(row.Id);
         run.BackupFile = row.FileName;
         run.RowId = await _restores.StartAsync(target.Id, row.Id, row.FileName, _time.GetUtcNow(), "checking the backup", CancellationToken.None);
         await _registry.SetRestoreStateAsync(target.Mac, new RestoreState(RestoreResult.Running, null, row.FileName, null, null), CancellationToken.None);
@@ -232,7 +236,7 @@ internal sealed class DeviceRestore
     private async Task<DownloadedBackup> PreRestoreBackupAsync(Run run, Action<BackupOutcome> preRestoreDone, CancellationToken cancellationToken)
     {
         var prepared = await _backup.PrepareAsync(new QueuedBackup(run.Target.Mac) { Force = true }, cancellationToken);
-        var outcome = await _backup.CompleteAsync(prepared);
+        var outcome = await _backup.CompleteAsync(prepared, prune: false);
         preRestoreDone(outcome);
         if (outcome.Kind != BackupOutcomeKind.Succeeded || prepared is not PreparedBackup.Downloaded downloaded || outcome.File is not { } file)
         {

@@ -58,9 +58,9 @@ internal sealed class CommandListener : IHostedService
         await _mqtt.SubscribeAsync(_topics.DeviceBackupFilter, MqttQualityOfService.AtLeastOnce, OnDeviceBackup, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.DeviceIncludeFilter, MqttQualityOfService.AtLeastOnce, OnDeviceIncludeAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.Command, MqttQualityOfService.AtLeastOnce, OnCommand, cancellationToken);
-        await _mqtt.SubscribeAsync(_topics.DeviceRestoreFilter, MqttQualityOfService.AtLeastOnce, OnDeviceRestore, cancellationToken);
+        await _mqtt.SubscribeAsync(_topics.DeviceRestoreFilter, MqttQualityOfService.AtLeastOnce, OnDeviceRestoreAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.DeviceRestoreSourceFilter, MqttQualityOfService.AtLeastOnce, OnRestoreSourceAsync, cancellationToken);
-        await _mqtt.SubscribeAsync(_topics.RestoreCommand, MqttQualityOfService.AtLeastOnce, OnRestoreCommand, cancellationToken);
+        await _mqtt.SubscribeAsync(_topics.RestoreCommand, MqttQualityOfService.AtLeastOnce, OnRestoreCommandAsync, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -173,11 +173,11 @@ internal sealed class CommandListener : IHostedService
     }
 
 
-    private ValueTask OnDeviceRestore(MqttMessage message, CancellationToken cancellationToken)
+    private async ValueTask OnDeviceRestoreAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         if (!IsPress(message))
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         if (_topics.MacFromDeviceRestore(message.Topic) is not { } mac || _registry.Find(mac) is not { } device)
@@ -190,12 +190,11 @@ internal sealed class CommandListener : IHostedService
         }
         else
         {
-            var file = _selection.For(mac);
+            // "The newest" is the newest when the button is pressed, not when the queue reaches the restore.
+            var file = _selection.For(mac) ?? await _choices.NewestAsync(device, cancellationToken);
             HomeAssistantLog.Command(_logger, message.Topic, $"restore {file ?? "the newest backup"} onto {device.Name}");
             _worker.Request(BackupRequest.ForRestore(new RestoreRequest(mac, file, null, Force: false, BackupTrigger.Button)));
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private async ValueTask OnRestoreSourceAsync(MqttMessage message, CancellationToken cancellationToken)
@@ -228,16 +227,22 @@ internal sealed class CommandListener : IHostedService
         _publisher.SelectionChanged(mac);
     }
 
-    private ValueTask OnRestoreCommand(MqttMessage message, CancellationToken cancellationToken)
+    private async ValueTask OnRestoreCommandAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         if (message.Retain)
         {
             Ignore(message.Topic, "retained commands are ignored; publish without the retain flag");
-            return ValueTask.CompletedTask;
+            return;
         }
 
         if (ParseRestore(message.PayloadAsString(), out var problem) is { } request)
         {
+            // "latest" names the newest backup when the command arrives (see BackupChoices.NewestAsync).
+            if (request.BackupFile is null && _registry.Find(request.Source) is { } source)
+            {
+                request = request with { BackupFile = await _choices.NewestAsync(source, cancellationToken) };
+            }
+
             var target = request.Target is { } t && t != request.Source ? $" onto the replacement {t}" : string.Empty;
             HomeAssistantLog.Command(_logger, message.Topic, $"restore {request.BackupFile ?? "the newest backup"} of {request.Source}{target}{(request.Force ? " (forced)" : string.Empty)}");
             _worker.Request(BackupRequest.ForRestore(request));
@@ -246,8 +251,6 @@ internal sealed class CommandListener : IHostedService
         {
             Ignore(message.Topic, problem ?? "not a restore command");
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>{"device": MAC or name, "backup": file name or "latest", "target": MAC, name or host, "force": bool}.</summary>
@@ -285,6 +288,11 @@ internal sealed class CommandListener : IHostedService
         }
 
         var backup = JsonRead.String(root, "backup");
+        if (backup is not null && backup.Trim().Equals("latest", StringComparison.OrdinalIgnoreCase))
+        {
+            backup = null;
+        }
+
         var force = root.TryGetProperty("force", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.True;
         return new RestoreRequest(source.Mac, string.IsNullOrWhiteSpace(backup) ? null : backup.Trim(), target.Mac == source.Mac ? null : target.Mac, force, BackupTrigger.Command);
     }

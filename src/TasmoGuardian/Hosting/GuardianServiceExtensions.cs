@@ -97,6 +97,7 @@ internal static class GuardianServiceExtensions
     {
         builder.Services.AddSingleton<IBackupFileSystem, PhysicalBackupFileSystem>();
         builder.Services.AddSingleton<BackupFiles>();
+        builder.Services.AddSingleton<RetentionHolds>();
         builder.Services.AddSingleton<DeviceBackup>();
         builder.Services.AddSingleton<DeviceRestore>();
         builder.Services.AddSingleton<RestoreSettings>();
