@@ -58,7 +58,8 @@ internal sealed class BackupReconciler
             }
         }
 
-        var deviceIds = (await _devices.LoadAllAsync(cancellationToken)).ToDictionary(d => d.Mac, d => d.Id);
+        var stored = await _devices.LoadAllAsync(cancellationToken);
+        var deviceIds = stored.Known.Concat(stored.Unsupported).ToDictionary(d => d.Mac, d => d.Id);
         var (mains, userFiles) = _files.ListBackupFiles();
         var companions = userFiles.ToHashSet(StringComparer.Ordinal);
         var adopted = new List<BackupRecord>();

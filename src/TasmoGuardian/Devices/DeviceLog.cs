@@ -42,4 +42,7 @@ internal static partial class DeviceLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Still cannot identify the {Type} device at {Host}: {Reason}")]
     public static partial void IdentifyFailedAgain(ILogger logger, string type, string host, string reason);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "{Name} ({Mac}) is stored with device type {Type}, which this version does not know (written by a newer version?); it is kept and left out of backups")]
+    public static partial void Unsupported(ILogger logger, string name, string mac, string type);
 }

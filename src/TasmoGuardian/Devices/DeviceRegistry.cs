@@ -16,11 +16,14 @@ internal sealed class DeviceRegistry
     private readonly ILogger<DeviceRegistry> _logger;
     private readonly Lock _read = new();
     private readonly Dictionary<Mac, Device> _devices = [];
+    private readonly Dictionary<Mac, Device> _unsupported = [];
+    private readonly HubProblems _problems;
     private readonly SemaphoreSlim _changes = new(1, 1);
 
-    public DeviceRegistry(IDeviceStore store, TimeProvider time, ILogger<DeviceRegistry> logger)
+    public DeviceRegistry(IDeviceStore store, HubProblems problems, TimeProvider time, ILogger<DeviceRegistry> logger)
     {
         _store = store;
+        _problems = problems;
         _time = time;
         _logger = logger;
     }
@@ -42,7 +45,25 @@ internal sealed class DeviceRegistry
     public async Task LoadAsync(IEnumerable<string> configuredHosts, CancellationToken cancellationToken)
     {
         var hosts = configuredHosts.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var stored in await _store.LoadAllAsync(cancellationToken))
+        var rows = await _store.LoadAllAsync(cancellationToken);
+        foreach (var unsupported in rows.Unsupported)
+        {
+            lock (_read)
+            {
+                _unsupported[unsupported.Mac] = unsupported;
+            }
+
+            var type = ((int)unsupported.Type).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            DeviceLog.Unsupported(_logger, unsupported.Name, unsupported.Mac.ToString(), type);
+            _problems.Set(new HubProblem(
+                HubProblemKind.Unsupported,
+                unsupported.Mac.ToString(),
+                $"stored with device type {type}, which this version does not know (the database was written by a newer version); it is kept as it is and not backed up until that version runs again",
+                unsupported.Name,
+                type));
+        }
+
+        foreach (var stored in rows.Known)
         {
             var device = stored;
             if (device.ConfiguredHost is { } host && !hosts.Contains(host))
@@ -67,6 +88,15 @@ internal sealed class DeviceRegistry
         lock (_read)
         {
             return [.. _devices.Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Mac)];
+        }
+    }
+
+    /// <summary>Stored with a type this version does not know (see <see cref="StoredDevices"/>).</summary>
+    public bool IsUnsupported(Mac mac)
+    {
+        lock (_read)
+        {
+            return _unsupported.ContainsKey(mac);
         }
     }
 
@@ -95,7 +125,8 @@ internal sealed class DeviceRegistry
         DeviceChange change;
         try
         {
-            var existing = Find(observation.Mac);
+            var known = Find(observation.Mac);
+            var existing = known ?? Adopt(observation.Mac);
             if (existing is null)
             {
                 var created = Create(observation, _time.GetUtcNow());
@@ -124,6 +155,11 @@ internal sealed class DeviceRegistry
                 }
 
                 change = identityChanged ? DeviceChange.Identity : DeviceChange.Presence;
+                if (known is null)
+                {
+                    change |= DeviceChange.Added;
+                }
+
                 if (existing.HiddenInHomeAssistant != result.HiddenInHomeAssistant)
                 {
                     change |= DeviceChange.Visibility;
@@ -202,6 +238,24 @@ internal sealed class DeviceRegistry
         {
             throw storeError;
         }
+    }
+
+    /// <summary>
+    /// A device stored with a type this version does not know, now seen as a kind it does: the observation says what it
+    /// is, so its row (history and all) is taken over instead of a second row for the same MAC.
+    /// </summary>
+    private Device? Adopt(Mac mac)
+    {
+        Device? stored;
+        lock (_read)
+        {
+            if (_unsupported.Remove(mac, out stored))
+            {
+                _problems.Clear(HubProblemKind.Unsupported, mac.ToString());
+            }
+        }
+
+        return stored;
     }
 
     private static Device Create(DeviceObservation observation, DateTimeOffset now) => new()

@@ -3,7 +3,7 @@ namespace TasmoGuardian.Devices;
 /// <summary>Where the registry keeps devices; the database implements it (Storage), so devices know no SQL.</summary>
 internal interface IDeviceStore
 {
-    Task<List<Device>> LoadAllAsync(CancellationToken cancellationToken);
+    Task<StoredDevices> LoadAllAsync(CancellationToken cancellationToken);
 
     /// <returns>The new device's id.</returns>
     Task<long> InsertAsync(Device device, CancellationToken cancellationToken);

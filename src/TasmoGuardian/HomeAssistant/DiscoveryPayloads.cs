@@ -203,12 +203,22 @@ internal static class DiscoveryPayloads
         return new HubStatePayload(status.Running, status.Progress, Timestamp(status.LastRun), status.BackedUp, status.Skipped, status.Failed, devices, problem);
     }
 
-    /// <summary>The included devices (switched on, not deleted in Home Assistant) that have a backup problem, by name.</summary>
-    public static HubAttributesPayload HubAttributes(IEnumerable<Device> devices, DateTimeOffset now, int staleDays) =>
-        new([.. devices
-            .Where(d => d.Include && !d.HiddenInHomeAssistant && BackupProblem.Of(d, now, staleDays) is not null)
-            .Select(d => d.Name)
-            .Order(StringComparer.OrdinalIgnoreCase)]);
+    /// <summary>
+    /// The included devices (switched on, not deleted in Home Assistant) that have a backup problem, by name, and the
+    /// problems that belong to no one device.
+    /// </summary>
+    public static HubAttributesPayload HubAttributes(IEnumerable<Device> devices, DateTimeOffset now, int staleDays, IReadOnlyList<HubProblem>? hubProblems = null)
+    {
+        hubProblems ??= [];
+        return new(
+            [.. devices
+                .Where(d => d.Include && !d.HiddenInHomeAssistant && BackupProblem.Of(d, now, staleDays) is not null)
+                .Select(d => d.Name)
+                .Order(StringComparer.OrdinalIgnoreCase)],
+            hubProblems.FirstOrDefault(p => p.Kind == HubProblemKind.Storage)?.Reason,
+            [.. hubProblems.Where(p => p.Kind == HubProblemKind.Unidentified).Select(p => new UnidentifiedDevicePayload(p.Subject, p.Type, p.Reason))],
+            [.. hubProblems.Where(p => p.Kind == HubProblemKind.Unsupported).Select(p => new UnsupportedDevicePayload(p.Name, p.Subject, p.Type, p.Reason))]);
+    }
 
     /// <param name="restoreSource">The label the restore_source select shows (<see cref="RestoreSource"/>).</param>
     public static DeviceStatePayload DeviceState(Device device, DateTimeOffset now, int staleDays, string restoreSource = BackupChoices.None)

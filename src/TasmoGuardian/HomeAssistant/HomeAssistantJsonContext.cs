@@ -9,6 +9,8 @@ namespace TasmoGuardian.HomeAssistant;
 [JsonSerializable(typeof(DiscoveryPayload))]
 [JsonSerializable(typeof(HubStatePayload))]
 [JsonSerializable(typeof(HubAttributesPayload))]
+[JsonSerializable(typeof(UnidentifiedDevicePayload))]
+[JsonSerializable(typeof(UnsupportedDevicePayload))]
 [JsonSerializable(typeof(DeviceStatePayload))]
 [JsonSerializable(typeof(DeviceAttributesPayload))]
 [JsonSerializable(typeof(BackupEventPayload))]

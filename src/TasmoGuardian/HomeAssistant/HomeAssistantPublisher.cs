@@ -30,6 +30,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly Dictionary<string, byte[]> _published = new(StringComparer.Ordinal);
     private readonly ManagedMqttClient _mqtt;
     private readonly DeviceRegistry _registry;
+    private readonly HubProblems _hubProblems;
     private readonly BackupWorker _worker;
     private readonly KindCatalog _kinds;
     private readonly BackupChoices _choices;
@@ -46,6 +47,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     public HomeAssistantPublisher(
         ManagedMqttClient mqtt,
         DeviceRegistry registry,
+        HubProblems hubProblems,
         BackupWorker worker,
         KindCatalog kinds,
         BackupChoices choices,
@@ -59,6 +61,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     {
         _mqtt = mqtt;
         _registry = registry;
+        _hubProblems = hubProblems;
         _worker = worker;
         _kinds = kinds;
         _choices = choices;
@@ -85,6 +88,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             }
         };
         _worker.StatusChanged += (_, _) => Post(new PublisherWork.HubChanged());
+        _hubProblems.Changed += (_, _) => Post(new PublisherWork.HubChanged());
         _worker.BackupCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.BackupEvent(outcome), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
         _worker.RunFinished += (_, status) => Post(Event(DiscoveryPayloads.RunFinished(status), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
         _worker.RestoreCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.RestoreEvent(outcome), HomeAssistantJsonContext.Relaxed.RestoreEventPayload));
@@ -235,8 +239,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
     private void PublishHub(DateTimeOffset now, bool force, List<Task> pending)
     {
-        var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays);
-        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Devices.Count > 0), HomeAssistantJsonContext.Relaxed.HubStatePayload, force, pending);
+        var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays, _hubProblems.Snapshot());
+        Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Any), HomeAssistantJsonContext.Relaxed.HubStatePayload, force, pending);
         Publish(_topics.HubAttributes, problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload, force, pending);
     }
 
@@ -386,7 +390,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             return;
         }
 
-        if (message.Retain && known is null)
+        // A device stored by a newer version keeps its entities as that version made them.
+        if (message.Retain && known is null && !_registry.IsUnsupported(mac))
         {
             Post(new PublisherWork.ClearOrphan(message.Topic));
         }

@@ -15,8 +15,33 @@ internal sealed record HubStatePayload(
     [property: JsonPropertyName("devices")] int Devices,
     [property: JsonPropertyName("problem")] bool Problem);
 
-/// <summary>The hub problem sensor's attributes: the names of the included devices with a backup problem, sorted.</summary>
-internal sealed record HubAttributesPayload([property: JsonPropertyName("devices")] IReadOnlyList<string> Devices);
+/// <summary>
+/// The hub problem sensor's attributes: the names of the included devices with a backup problem, sorted; why the
+/// backups are not where the database says (null while they are); configured devices that cannot be identified; stored
+/// devices of a type this version does not know.
+/// </summary>
+internal sealed record HubAttributesPayload(
+    [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices,
+    [property: JsonPropertyName("storage")] string? Storage,
+    [property: JsonPropertyName("unidentified")] IReadOnlyList<UnidentifiedDevicePayload> Unidentified,
+    [property: JsonPropertyName("unsupported")] IReadOnlyList<UnsupportedDevicePayload> Unsupported)
+{
+    [JsonIgnore]
+    public bool Any => Devices.Count > 0 || Storage is not null || Unidentified.Count > 0 || Unsupported.Count > 0;
+}
+
+/// <summary>A device given in the <c>devices</c> option that cannot be identified: its host, type and why.</summary>
+internal sealed record UnidentifiedDevicePayload(
+    [property: JsonPropertyName("host")] string Host,
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("reason")] string Reason);
+
+/// <summary>A stored device whose type this version does not know.</summary>
+internal sealed record UnsupportedDevicePayload(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("mac")] string Mac,
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("reason")] string Reason);
 
 /// <summary>A device's retained state; unknown values are JSON null.</summary>
 internal sealed record DeviceStatePayload(

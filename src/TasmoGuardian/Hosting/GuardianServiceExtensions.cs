@@ -42,6 +42,7 @@ internal static class GuardianServiceExtensions
 
     public static IHostApplicationBuilder AddGuardianDevices(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<HubProblems>();
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<InventoryRefresh>();
 

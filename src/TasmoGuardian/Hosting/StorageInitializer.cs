@@ -62,8 +62,10 @@ internal sealed class StorageInitializer : IHostedService
         {
             if (devices.TryGetValue(last.DeviceId, out var device))
             {
+                // A result a newer version wrote ("partial", say) is not a success this version can vouch for.
                 var result = last.Result == "success" ? RestoreResult.Success : RestoreResult.Failed;
-                await _registry.SetRestoreStateAsync(device.Mac, new RestoreState(result, last.Reason, last.BackupFileName, last.PreRestoreFileName, last.Finished), cancellationToken);
+                var reason = last.Result is null or "success" or "failed" ? last.Reason : last.Reason ?? $"ended as \"{last.Result}\", recorded by a newer version";
+                await _registry.SetRestoreStateAsync(device.Mac, new RestoreState(result, reason, last.BackupFileName, last.PreRestoreFileName, last.Finished), cancellationToken);
             }
         }
     }

@@ -43,9 +43,10 @@ internal sealed class DeviceStore : IDeviceStore
         _database = database;
     }
 
-    public async Task<List<Device>> LoadAllAsync(CancellationToken cancellationToken)
+    public async Task<StoredDevices> LoadAllAsync(CancellationToken cancellationToken)
     {
         var devices = new List<Device>();
+        var unsupported = new List<Device>();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectAll;
@@ -54,11 +55,12 @@ internal sealed class DeviceStore : IDeviceStore
         {
             if (Read(reader) is { } device)
             {
-                devices.Add(device);
+                // A type written by a newer version (after a downgrade): kept as it is and reported, never worked on.
+                (Enum.IsDefined(device.Type) ? devices : unsupported).Add(device);
             }
         }
 
-        return devices;
+        return new StoredDevices(devices, unsupported);
     }
 
     public async Task<long> InsertAsync(Device device, CancellationToken cancellationToken)
@@ -128,6 +130,13 @@ internal sealed class DeviceStore : IDeviceStore
 
     private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
+    /// <summary>
+    /// A value a newer version wrote that this one does not know becomes the nearest one it does (a new kind of name
+    /// source ranks as the device's own name; a new backup result is read from the row's reason and last backup).
+    /// </summary>
+    private static T Known<T>(T value, T otherwise)
+        where T : struct, Enum => Enum.IsDefined(value) ? value : otherwise;
+
     private static Device? Read(SqliteDataReader r)
     {
         // A row written by hand or by another tool with a bad MAC is skipped rather than stopping the program.
@@ -136,6 +145,8 @@ internal sealed class DeviceStore : IDeviceStore
             return null;
         }
 
+        var lastReason = Text(r, 15);
+        var lastBackup = SqlTime.Read(r.GetValue(6));
         return new Device
         {
             Id = r.GetInt64(0),
@@ -144,16 +155,16 @@ internal sealed class DeviceStore : IDeviceStore
             Ip = Text(r, 3),
             Type = (DeviceType)r.GetInt32(4),
             Version = Text(r, 5),
-            LastBackup = SqlTime.Read(r.GetValue(6)),
+            LastBackup = lastBackup,
             NoOfBackups = r.GetInt32(7),
-            NameSource = (NameSource)r.GetInt32(8),
+            NameSource = Known((NameSource)r.GetInt32(8), NameSource.DeviceName),
             ConfiguredHost = Text(r, 9),
             Model = Text(r, 10),
             Hostname = Text(r, 11),
             KindData = Text(r, 12),
             HiddenInHomeAssistant = r.GetInt32(13) != 0,
-            LastResult = (BackupResultState)r.GetInt32(14),
-            LastReason = Text(r, 15),
+            LastResult = Known((BackupResultState)r.GetInt32(14), lastReason is not null ? BackupResultState.Failed : lastBackup is not null ? BackupResultState.Success : BackupResultState.Never),
+            LastReason = lastReason,
             LastAttempt = SqlTime.Read(r.GetValue(16)),
             LastBackupSize = r.IsDBNull(17) ? null : r.GetInt64(17),
             Include = r.GetInt32(18) != 0,

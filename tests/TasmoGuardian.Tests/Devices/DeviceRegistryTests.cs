@@ -50,7 +50,7 @@ public sealed class DeviceRegistryTests : IDisposable
         Assert.Equal(versions.Order(), versions);
 
         // And the database agrees with memory on what it stores.
-        var stored = (await services.Devices.LoadAllAsync(CancellationToken.None)).Single();
+        var stored = (await services.Devices.LoadAllAsync(CancellationToken.None)).Known.Single();
         Assert.Equal((final.Ip, final.Version), (stored.Ip, stored.Version));
     }
 
@@ -63,7 +63,7 @@ public sealed class DeviceRegistryTests : IDisposable
 
         await services.Registry.SetIncludeAsync(device.Mac, false, CancellationToken.None);
 
-        var reloaded = new DeviceRegistry(services.Devices, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceRegistry>.Instance);
+        var reloaded = new DeviceRegistry(services.Devices, new HubProblems(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceRegistry>.Instance);
         await reloaded.LoadAsync([], CancellationToken.None);
         Assert.False(reloaded.Find(device.Mac)!.Include);
         Assert.NotNull(reloaded.Find(device.Mac)!.FirstSeen);

@@ -257,7 +257,7 @@ public sealed class DiscoveryPayloadsTests
         var problems = DiscoveryPayloads.HubAttributes(devices, Now, 7);
 
         Assert.Equal(["alpha", "Zeta"], problems.Devices);
-        Assert.Equal("""{"devices":["alpha","Zeta"]}""", JsonSerializer.Serialize(problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload));
+        Assert.Equal("""{"devices":["alpha","Zeta"],"storage":null,"unidentified":[],"unsupported":[]}""", JsonSerializer.Serialize(problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class DatabaseTests : IDisposable
 
         Assert.Equal((1, Migrations.LatestVersion), (from, to));
         Assert.Equal((Migrations.LatestVersion, Migrations.LatestVersion), again);
-        var devices = await new DeviceStore(database).LoadAllAsync(CancellationToken.None);
+        var devices = (await new DeviceStore(database).LoadAllAsync(CancellationToken.None)).Known;
         Assert.Equal(["Old plug", "Never"], devices.Select(d => d.Name));
         Assert.Equal(TasmoGuardian.Devices.BackupResultState.Success, devices[0].LastResult);
         Assert.Equal(TasmoGuardian.Devices.BackupResultState.Never, devices[1].LastResult);

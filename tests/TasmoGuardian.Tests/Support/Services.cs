@@ -18,7 +18,7 @@ internal sealed class Services
         Devices = new DeviceStore(Database);
         Backups = new BackupStore(Database);
         Files = new BackupFiles(Options, fileSystem ?? new PhysicalBackupFileSystem(), Time, NullLogger<BackupFiles>.Instance);
-        Registry = new DeviceRegistry(Devices, Time, NullLogger<DeviceRegistry>.Instance);
+        Registry = new DeviceRegistry(Devices, new HubProblems(), Time, NullLogger<DeviceRegistry>.Instance);
         Reconciler = new BackupReconciler(Files, Backups, Devices, Time, NullLogger<BackupReconciler>.Instance);
     }
 
