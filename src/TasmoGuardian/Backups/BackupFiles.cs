@@ -141,6 +141,26 @@ internal sealed class BackupFiles
 
     public bool Exists(string relative) => File.Exists(Resolve(relative));
 
+    /// <summary>Why backup_dir itself cannot be used (missing, unreadable), or null when it can be listed.</summary>
+    public string? RootProblem()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return $"backup_dir {Root} does not exist";
+        }
+
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(Root).GetEnumerator();
+            entries.MoveNext();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"backup_dir {Root} cannot be read: {ex.Message}";
+        }
+    }
+
     /// <summary>Removes temporary files left by a crash or a power cut; run before any backup starts.</summary>
     public int RemoveTemporaryFiles()
     {

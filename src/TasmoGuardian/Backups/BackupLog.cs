@@ -75,4 +75,13 @@ internal static partial class BackupLog
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Backup of {DeviceName} took {DownloadMs:0.0} ms to download and check, {WriteMs:0.0} ms to write, {RecordMs:0.0} ms to record, {PruneMs:0.0} ms to prune")]
     public static partial void Phases(ILogger logger, string deviceName, double downloadMs, double writeMs, double recordMs, double pruneMs);
+
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "The backups are not where the database says: {Reason}. No backup is forgotten and none is pruned until they are back")]
+    public static partial void StorageAway(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Information, Message = "The backups in {Folder} are where the database says again")]
+    public static partial void StorageBack(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Information, Message = "Retention waits for {DeviceName}: the backups are not where the database says")]
+    public static partial void PruneWaits(ILogger logger, string deviceName);
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Scheduling;
+using TasmoGuardian.Devices;
+using TasmoGuardian.Kinds;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Backups;
@@ -16,14 +18,18 @@ internal sealed class BackupReconciler
     private readonly BackupFiles _files;
     private readonly BackupStore _backups;
     private readonly DeviceStore _devices;
+    private readonly BackupStorage _storage;
+    private readonly KindCatalog _kinds;
     private readonly TimeProvider _time;
     private readonly ILogger<BackupReconciler> _logger;
 
-    public BackupReconciler(BackupFiles files, BackupStore backups, DeviceStore devices, TimeProvider time, ILogger<BackupReconciler> logger)
+    public BackupReconciler(BackupFiles files, BackupStore backups, DeviceStore devices, BackupStorage storage, KindCatalog kinds, TimeProvider time, ILogger<BackupReconciler> logger)
     {
         _files = files;
         _backups = backups;
         _devices = devices;
+        _storage = storage;
+        _kinds = kinds;
         _time = time;
         _logger = logger;
     }
@@ -38,17 +44,38 @@ internal sealed class BackupReconciler
 
         var rows = await _backups.ListAllAsync(cancellationToken);
         var recorded = rows.Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
+        var lost = rows.Where(r => !ExistsSafely(r.FileName)).ToList();
+
+        // The backups are away, not lost: nothing is forgotten, and the hub says why until they are back.
+        var away = _storage.AwayReason(rows, lost);
+        if (away is not null)
+        {
+            if (_storage.SetAway(away))
+            {
+                BackupLog.StorageAway(_logger, away);
+            }
+        }
+        else if (_storage.SetBack())
+        {
+            BackupLog.StorageBack(_logger, _files.Root);
+        }
+
         var missing = new List<long>();
         var filesGone = new List<long>();
         foreach (var row in rows)
         {
-            if (!ExistsSafely(row.FileName))
+            if (away is not null)
+            {
+                break;
+            }
+
+            if (lost.Contains(row))
             {
                 BackupLog.MissingFile(_logger, row.FileName);
                 missing.Add(row.Id);
-                if (row.FilesFileName is { } lost)
+                if (row.FilesFileName is { } lostFiles)
                 {
-                    _files.DeleteQuietly(lost);
+                    _files.DeleteQuietly(lostFiles);
                 }
             }
             else if (row.FilesFileName is { } filesFile && !ExistsSafely(filesFile))
@@ -59,7 +86,7 @@ internal sealed class BackupReconciler
         }
 
         var stored = await _devices.LoadAllAsync(cancellationToken);
-        var deviceIds = stored.Known.Concat(stored.Unsupported).ToDictionary(d => d.Mac, d => d.Id);
+        var owners = stored.Known.Concat(stored.Unsupported).ToDictionary(d => d.Mac);
         var (mains, userFiles) = _files.ListBackupFiles();
         var companions = userFiles.ToHashSet(StringComparer.Ordinal);
         var adopted = new List<BackupRecord>();
@@ -71,16 +98,18 @@ internal sealed class BackupReconciler
             }
 
             // Files of devices this database never knew (copied in by hand, another install) are left alone.
-            if (!deviceIds.TryGetValue(name.Mac, out var deviceId))
+            if (!owners.TryGetValue(name.Mac, out var owner))
             {
                 continue;
             }
 
             var content = await File.ReadAllBytesAsync(_files.Resolve(relative), cancellationToken);
             var filesFile = BackupFileName.FilesFile(relative);
-            adopted.Add(new BackupRecord(0, deviceId, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)),
+            adopted.Add(new BackupRecord(0, owner.Id, relative, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)),
                 name.Version == "unknown" ? null : name.Version, ToUtc(name.LocalTime))
             {
+                // The chip, read from the file itself: without it a later restore onto a replacement would be refused.
+                Platform = _kinds.Find(owner.Type)?.PlatformOf(content),
                 FilesFileName = companions.Contains(filesFile) ? filesFile : null,
             });
             BackupLog.AdoptedFile(_logger, relative);
@@ -88,9 +117,9 @@ internal sealed class BackupReconciler
 
         // User files whose main file never took its name (the process died between the two renames) are half a backup.
         var withMain = mains.Select(BackupFileName.FilesFile).ToHashSet(StringComparer.Ordinal);
-        foreach (var orphan in companions.Where(c => !withMain.Contains(c)))
+        foreach (var orphan in companions.Where(c => away is null && !withMain.Contains(c)))
         {
-            if (BackupFileName.ParseFilesFile(FileNameOf(orphan)) is { } owner && deviceIds.ContainsKey(owner.Mac))
+            if (BackupFileName.ParseFilesFile(FileNameOf(orphan)) is { } owner && owners.ContainsKey(owner.Mac))
             {
                 _files.DeleteQuietly(orphan);
                 BackupLog.OrphanFilesFileRemoved(_logger, orphan);
@@ -101,6 +130,56 @@ internal sealed class BackupReconciler
         {
             await _backups.ReconcileAsync(missing, adopted, filesGone, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// While the backups are away: looks again, without repairing anything (backups may be running), and clears the
+    /// hub's problem once the files are back.
+    /// </summary>
+    /// <returns>True while they are still away.</returns>
+    public async Task<bool> RecheckAsync(CancellationToken cancellationToken)
+    {
+        var rows = await _backups.ListAllAsync(cancellationToken);
+        var away = _storage.AwayReason(rows, [.. rows.Where(r => !ExistsSafely(r.FileName))]);
+        if (away is null)
+        {
+            if (_storage.SetBack())
+            {
+                BackupLog.StorageBack(_logger, _files.Root);
+            }
+
+            return false;
+        }
+
+        _storage.SetAway(away);
+        return true;
+    }
+
+    /// <summary>
+    /// The user says the missing files were deleted on purpose: their rows go, and the devices' counts follow. Safe while
+    /// backups run: a row is only ever written after its file is in place.
+    /// </summary>
+    /// <returns>The devices whose counts changed, with their new counts.</returns>
+    public async Task<IReadOnlyList<(long DeviceId, BackupSummary Summary)>> ForgetMissingAsync(CancellationToken cancellationToken)
+    {
+        var rows = await _backups.ListAllAsync(cancellationToken);
+        var changed = new List<(long, BackupSummary)>();
+        foreach (var device in rows.Where(r => !ExistsSafely(r.FileName)).GroupBy(r => r.DeviceId))
+        {
+            foreach (var row in device)
+            {
+                BackupLog.MissingFile(_logger, row.FileName);
+            }
+
+            changed.Add((device.Key, await _backups.DeleteAsync(device.Key, [.. device.Select(r => r.Id)], cancellationToken)));
+        }
+
+        if (_storage.SetBack())
+        {
+            BackupLog.StorageBack(_logger, _files.Root);
+        }
+
+        return changed;
     }
 
     private static string FileNameOf(string relative) => relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..];

@@ -20,6 +20,7 @@ internal sealed class DeviceBackup
     private readonly KindCatalog _kinds;
     private readonly DeviceCredentials _credentials;
     private readonly RetentionHolds _holds;
+    private readonly BackupStorage _storage;
     private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceBackup> _logger;
@@ -31,6 +32,7 @@ internal sealed class DeviceBackup
         KindCatalog kinds,
         DeviceCredentials credentials,
         RetentionHolds holds,
+        BackupStorage storage,
         GuardianOptions options,
         TimeProvider time,
         ILogger<DeviceBackup> logger)
@@ -41,6 +43,7 @@ internal sealed class DeviceBackup
         _kinds = kinds;
         _credentials = credentials;
         _holds = holds;
+        _storage = storage;
         _options = options;
         _time = time;
         _logger = logger;
@@ -185,6 +188,13 @@ internal sealed class DeviceBackup
     {
         if (_options.KeepBackups == 0)
         {
+            return;
+        }
+
+        // The rows of files that are away would be pruned without their files: history lost for nothing.
+        if (_storage.IsAway)
+        {
+            BackupLog.PruneWaits(_logger, device.Name);
             return;
         }
 

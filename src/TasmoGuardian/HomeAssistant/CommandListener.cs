@@ -24,6 +24,7 @@ internal sealed class CommandListener : IHostedService
     private readonly BackupChoices _choices;
     private readonly RestoreSelection _selection;
     private readonly HomeAssistantPublisher _publisher;
+    private readonly BackupReconciler _reconciler;
     private readonly ILogger<CommandListener> _logger;
     private readonly OncePerKey _reported = new();
 
@@ -37,6 +38,7 @@ internal sealed class CommandListener : IHostedService
         BackupChoices choices,
         RestoreSelection selection,
         HomeAssistantPublisher publisher,
+        BackupReconciler reconciler,
         ILogger<CommandListener> logger)
     {
         _mqtt = mqtt;
@@ -48,6 +50,7 @@ internal sealed class CommandListener : IHostedService
         _choices = choices;
         _selection = selection;
         _publisher = publisher;
+        _reconciler = reconciler;
         _logger = logger;
     }
 
@@ -61,6 +64,7 @@ internal sealed class CommandListener : IHostedService
         await _mqtt.SubscribeAsync(_topics.DeviceRestoreFilter, MqttQualityOfService.AtLeastOnce, OnDeviceRestoreAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.DeviceRestoreSourceFilter, MqttQualityOfService.AtLeastOnce, OnRestoreSourceAsync, cancellationToken);
         await _mqtt.SubscribeAsync(_topics.RestoreCommand, MqttQualityOfService.AtLeastOnce, OnRestoreCommandAsync, cancellationToken);
+        await _mqtt.SubscribeAsync(_topics.ForgetMissingCommand, MqttQualityOfService.AtLeastOnce, OnForgetMissingAsync, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -74,6 +78,26 @@ internal sealed class CommandListener : IHostedService
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The user deleted backup files on purpose: their rows go. Only the exact word, never retained.</summary>
+    private async ValueTask OnForgetMissingAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Retain || !string.Equals(message.PayloadAsString().Trim(), "forget", StringComparison.OrdinalIgnoreCase))
+        {
+            Ignore(message.Topic, "publish the word forget, not retained, to forget the backups whose files are missing");
+            return;
+        }
+
+        HomeAssistantLog.Command(_logger, message.Topic, "forget the backups whose files are missing");
+        var devices = _registry.Snapshot().ToDictionary(d => d.Id);
+        foreach (var (deviceId, summary) in await _reconciler.ForgetMissingAsync(cancellationToken))
+        {
+            if (devices.TryGetValue(deviceId, out var device))
+            {
+                await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, cancellationToken);
+            }
+        }
     }
 
     private ValueTask OnRefresh(MqttMessage message, CancellationToken cancellationToken)

@@ -46,6 +46,9 @@ internal sealed class HomeAssistantTopics
 
     public string RestoreCommand => $"{Base}/cmnd/restore";
 
+    /// <summary>Payload "forget": the rows of backup files that are missing go (the files were deleted on purpose).</summary>
+    public string ForgetMissingCommand => $"{Base}/cmnd/forget_missing";
+
     public string DeviceRestoreFilter => $"{Base}/device/+/restore";
 
     public string DeviceRestoreSourceFilter => $"{Base}/device/+/restore_source/set";

@@ -98,6 +98,9 @@ internal static class GuardianServiceExtensions
     {
         builder.Services.AddSingleton<IBackupFileSystem, PhysicalBackupFileSystem>();
         builder.Services.AddSingleton<BackupFiles>();
+        builder.Services.AddSingleton<BackupStorage>();
+        builder.Services.AddSingleton<BackupStorageSettings>();
+        builder.Services.AddHostedService<BackupStorageWatch>();
         builder.Services.AddSingleton<RetentionHolds>();
         builder.Services.AddSingleton<DeviceBackup>();
         builder.Services.AddSingleton<DeviceRestore>();

@@ -68,6 +68,23 @@ internal sealed class BackupZip
         }
     }
 
+    /// <summary>
+    /// What a stored zip's identification answer (<paramref name="entry"/>) says the chip is, read by the kind's own
+    /// parser; null when the zip, the entry or the answer cannot tell.
+    /// </summary>
+    public static string? InfoPlatform(byte[] zip, string entry, Func<byte[], string?> platform)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        try
+        {
+            return Read(zip).TryGetValue(entry, out var info) ? platform(info) : null;
+        }
+        catch (DeviceException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every entry of a stored zip by name; a damaged zip is a failure with a reason.</summary>
     public static IReadOnlyDictionary<string, byte[]> Read(byte[] zip)
     {

@@ -36,6 +36,12 @@ internal interface IDeviceKind
     /// <exception cref="DeviceException">A part is missing, damaged or not the device's; nothing is returned then.</exception>
     Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The chip a stored backup was made on, read from the file itself (Tasmota's dump, the identification answer
+    /// kept in a zip); null when the file does not tell. For files found without their row after a crash.
+    /// </summary>
+    string? PlatformOf(byte[] backup);
+
     /// <summary>How a backup is put back; null when this kind cannot be restored (<see cref="NoRestoreReason"/> says why).</summary>
     IRestoreProtocol? Restore { get; }
 

@@ -15,6 +15,9 @@ internal sealed class KindCatalog
 
     public IReadOnlyCollection<IDeviceKind> All => _kinds.Values;
 
+    /// <summary>Null for a type this version does not know (a database written by a newer version).</summary>
+    public IDeviceKind? Find(DeviceType type) => _kinds.GetValueOrDefault(type);
+
     public IDeviceKind For(DeviceType type) =>
         _kinds.TryGetValue(type, out var kind) ? kind : throw new InvalidOperationException($"No kind is registered for {type}.");
 }

@@ -144,4 +144,73 @@ public sealed class BackupReconcilerTests : IDisposable
         Assert.True(File.Exists(notes));
         Assert.Equal(0, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
     }
+
+    // The backups are away, not lost: a missing backup_dir or most files gone at once forgets nothing.
+    [Fact]
+    public async Task Restart_ForgetsNothing_WhenBackupDirIsMissing_AndTheRowsAreWholeWhenItIsBack()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await services.SaveAndRecordAsync(device, When.AddHours(i));
+        }
+
+        var elsewhere = _folder.Backups + ".renamed";
+        Directory.Move(_folder.Backups, elsewhere);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+        Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT noofbackups FROM devices"));
+        Assert.True(services.Storage.IsAway);
+        Assert.Contains("does not exist", services.Problems.Snapshot().Single().Reason, StringComparison.Ordinal);
+        Assert.True(await services.Reconciler.RecheckAsync(CancellationToken.None));
+
+        Directory.Move(elsewhere, _folder.Backups);
+        Assert.False(await services.Reconciler.RecheckAsync(CancellationToken.None));
+        Assert.False(services.Storage.IsAway);
+        Assert.Empty(services.Problems.Snapshot());
+        Assert.Equal(3, _folder.BackupFiles().Count);
+    }
+
+    [Fact]
+    public async Task Restart_ForgetsNothing_WhenMostRecordedFilesAreGoneAtOnce_UntilTheUserSaysSo()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var saved = new List<SavedBackup>();
+        for (var i = 0; i < 3; i++)
+        {
+            saved.Add(await services.SaveAndRecordAsync(device, When.AddHours(i), userFiles: [1, 2, 3]));
+        }
+
+        File.Delete(Path.Combine(_folder.Backups, saved[0].RelativePath));
+        File.Delete(Path.Combine(_folder.Backups, saved[1].RelativePath));
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+        Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups WHERE files_filename IS NOT NULL"));
+        Assert.True(File.Exists(Path.Combine(_folder.Backups, saved[0].FilesRelativePath!)), "a user file of a missing backup was deleted");
+        Assert.Contains("2 of the 3 backups", services.Problems.Snapshot().Single().Reason, StringComparison.Ordinal);
+
+        var changed = await services.Reconciler.ForgetMissingAsync(CancellationToken.None);
+
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
+        Assert.Equal(1, changed.Single().Summary.NoOfBackups);
+        Assert.False(services.Storage.IsAway);
+    }
+
+    [Fact]
+    public async Task Restart_AdoptedFile_KeepsThePlatformItsDumpTells()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        await services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(platform: 1, seed: 7), "dmp", "13.1.0", When, CancellationToken.None);
+
+        await services.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal("ESP32", (string?)Sql.Query(_folder.Database, "SELECT platform FROM backups").Single()["platform"]);
+    }
 }

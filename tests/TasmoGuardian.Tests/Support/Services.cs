@@ -2,6 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Kinds;
+using TasmoGuardian.Kinds.Tasmota;
+using TasmoGuardian.Net;
 using TasmoGuardian.Storage;
 using TasmoGuardian.Testing;
 
@@ -18,8 +21,10 @@ internal sealed class Services
         Devices = new DeviceStore(Database);
         Backups = new BackupStore(Database);
         Files = new BackupFiles(Options, fileSystem ?? new PhysicalBackupFileSystem(), Time, NullLogger<BackupFiles>.Instance);
-        Registry = new DeviceRegistry(Devices, new HubProblems(), Time, NullLogger<DeviceRegistry>.Instance);
-        Reconciler = new BackupReconciler(Files, Backups, Devices, Time, NullLogger<BackupReconciler>.Instance);
+        Registry = new DeviceRegistry(Devices, Problems, Time, NullLogger<DeviceRegistry>.Instance);
+        Storage = new BackupStorage(Files, Problems, Options);
+        Kinds = new KindCatalog([new TasmotaKind(new DeviceHttp(new HttpClient(), TimeProvider.System), Options, Time)]);
+        Reconciler = new BackupReconciler(Files, Backups, Devices, Storage, Kinds, Time, NullLogger<BackupReconciler>.Instance);
     }
 
     public GuardianOptions Options { get; }
@@ -35,6 +40,12 @@ internal sealed class Services
     public BackupFiles Files { get; }
 
     public DeviceRegistry Registry { get; }
+
+    public HubProblems Problems { get; } = new();
+
+    public BackupStorage Storage { get; }
+
+    public KindCatalog Kinds { get; }
 
     public BackupReconciler Reconciler { get; }
 

@@ -40,6 +40,8 @@ internal sealed class AhoyDtuKind : IDeviceKind
 
     public string? DefaultPassword => null;
 
+    public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", info => Parse(info).Platform);
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -42,6 +42,9 @@ internal sealed class AwtrixKind : IDeviceKind
 
     public string? DefaultPassword => null;
 
+    // The firmware runs on the ESP32 only.
+    public string? PlatformOf(byte[] backup) => "ESP32";
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -37,6 +37,8 @@ internal sealed class OpenDtuKind : IDeviceKind
     /// <summary>The firmware's own default: a device whose password was never changed still answers.</summary>
     public string? DefaultPassword => FactoryPassword;
 
+    public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", InfoPlatform);
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;
@@ -109,6 +111,12 @@ internal sealed class OpenDtuKind : IDeviceKind
             Model = board is null ? "OpenDTU" : $"OpenDTU {board}",
             Platform = Platform(root),
         };
+    }
+
+    private static string? InfoPlatform(byte[] status)
+    {
+        using var document = JsonRead.Object(status, out _);
+        return document is null ? null : Platform(document.RootElement);
     }
 
     private static string? Platform(JsonElement status) => DeviceText.CleanModel(JsonRead.String(status, "chipmodel"))?.ToUpperInvariant();

@@ -44,6 +44,8 @@ internal sealed partial class OpenHaspKind : IDeviceKind
 
     public string? DefaultPassword => null;
 
+    public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", info => Parse(info, null).Platform);
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -36,6 +36,9 @@ internal sealed class ShellyGen1Kind : IDeviceKind
 
     public string? DefaultPassword => null;
 
+    // Shelly backups record no chip: a restore onto another device is refused for Shelly anyway.
+    public string? PlatformOf(byte[] backup) => null;
+
     public IRestoreProtocol? Restore => null;
 
     public string? NoRestoreReason => "a Gen1 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";

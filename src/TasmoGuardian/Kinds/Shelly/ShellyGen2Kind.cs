@@ -43,6 +43,9 @@ internal sealed class ShellyGen2Kind : IDeviceKind
 
     public string? DefaultPassword => null;
 
+    // Shelly backups record no chip; the model (Shelly.GetDeviceInfo) is what a restore must match.
+    public string? PlatformOf(byte[] backup) => null;
+
     public IRestoreProtocol? Restore => null;
 
     public string? NoRestoreReason => "a Gen2 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";

@@ -27,6 +27,8 @@ internal sealed class TasmotaKind : IDeviceKind
         Restore = new TasmotaRestore(http, options, _userFiles);
     }
 
+    public string? PlatformOf(byte[] backup) => TasmotaDump.Validate(backup) is { Failure: null } validation ? validation.Platform : null;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

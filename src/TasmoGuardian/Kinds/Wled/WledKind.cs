@@ -28,6 +28,8 @@ internal sealed class WledKind : IDeviceKind
         Restore = new WledRestore(http, options);
     }
 
+    public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", info => WledInfoParser.Parse(info, out _)?.Platform);
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;
@@ -53,8 +55,10 @@ internal sealed class WledKind : IDeviceKind
     {
         ArgumentNullException.ThrowIfNull(access);
 
-        // The chip (arch) is not in cfg.json, and a restore must fit it: recorded with the backup.
-        var info = WledInfoParser.Parse(await InfoAsync(access, cancellationToken), out var problem)
+        // The chip (arch) is not in cfg.json, and a restore must fit it: recorded with the backup, and the answer kept
+        // in it as info.json, so the file itself tells the chip (contract: "plus info.json, the identification answer").
+        var infoAnswer = await InfoAsync(access, cancellationToken);
+        var info = WledInfoParser.Parse(infoAnswer, out var problem)
             ?? throw DeviceException.Of(FailureKind.NotADump, $"/json/info could not be read ({problem})");
         var config = await FetchAsync(access, "cfg.json", missingIsEmpty: false, cancellationToken);
         var presets = await FetchAsync(access, "presets.json", missingIsEmpty: true, cancellationToken);
@@ -62,6 +66,7 @@ internal sealed class WledKind : IDeviceKind
         var zip = new BackupZip();
         zip.Add("cfg.json", config);
         zip.Add("presets.json", presets);
+        zip.Add("info.json", infoAnswer);
         return new DownloadedBackup(zip.ToArray(_time), "zip", info.Version, info.Platform);
     }
 
