@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Backups;
 
@@ -44,7 +45,7 @@ internal sealed class BackupFiles
         var directory = Resolve(folder);
         try
         {
-            Directory.CreateDirectory(directory);
+            OwnerOnly.CreateFolder(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -73,10 +74,10 @@ internal sealed class BackupFiles
                 {
                     if (temporaryFiles is not null)
                     {
-                        File.Move(temporaryFiles, finalFiles, overwrite: false);
+                        _fileSystem.Rename(temporaryFiles, finalFiles);
                     }
 
-                    File.Move(temporary, final, overwrite: false);
+                    _fileSystem.Rename(temporary, final);
                     return new SavedBackup($"{folder}/{name}", content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span)))
                     {
                         FilesRelativePath = temporaryFiles is null ? null : $"{folder}/{filesName}",
@@ -188,6 +189,7 @@ internal sealed class BackupFiles
         var (main, userFiles) = (new List<string>(), new List<string>());
         foreach (var folder in Folders())
         {
+            var ours = false;
             foreach (var file in SafeEnumerate(() => Directory.EnumerateFiles(folder)))
             {
                 var name = Path.GetFileName(file);
@@ -200,6 +202,19 @@ internal sealed class BackupFiles
                 {
                     userFiles.Add(relative);
                 }
+                else
+                {
+                    continue;
+                }
+
+                // Written by a release before backups were owner-only: they hold passwords too.
+                OwnerOnly.Tighten(file, OwnerOnly.FileMode);
+                ours = true;
+            }
+
+            if (ours)
+            {
+                OwnerOnly.Tighten(folder, OwnerOnly.FolderMode);
             }
         }
 

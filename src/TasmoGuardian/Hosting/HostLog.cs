@@ -45,4 +45,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "Stopped while starting: asked to stop before start-up had finished")]
     public static partial void StoppedWhileStarting(ILogger logger);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Warning, Message = "The database {Path} was written by a newer version (schema {Version}; this version knows {Known}). Working with it as it is: what this version does not know is kept and left alone")]
+    public static partial void DatabaseNewer(ILogger logger, string path, int version, int known);
 }

@@ -42,7 +42,15 @@ internal sealed class StorageInitializer : IHostedService
         }
 
         var (from, to) = await _database.MigrateAsync(cancellationToken);
-        HostLog.DatabaseReady(_logger, _database.FilePath, to, from);
+        if (from > to)
+        {
+            HostLog.DatabaseNewer(_logger, _database.FilePath, from, to);
+        }
+        else
+        {
+            HostLog.DatabaseReady(_logger, _database.FilePath, to, from);
+        }
+
         HostLog.BackupDirectory(_logger, _files.Root);
         await _reconciler.RunAsync(cancellationToken);
         await _registry.LoadAsync(_options.Devices.Select(d => d.Host), cancellationToken);

@@ -58,6 +58,7 @@ internal sealed class Database
             await vacuum.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        OwnerOnly.Tighten(temporary, OwnerOnly.FileMode);
         File.Move(temporary, SnapshotPath, overwrite: true);
     }
 
@@ -86,7 +87,7 @@ internal sealed class Database
     /// <returns>The schema version before and after.</returns>
     public async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        OwnerOnly.CreateFolder(Path.GetDirectoryName(FilePath)!);
         await using var connection = await OpenAsync(cancellationToken);
         await using (var wal = connection.CreateCommand())
         {
@@ -94,11 +95,27 @@ internal sealed class Database
             await wal.ExecuteScalarAsync(cancellationToken);
         }
 
+        // SQLite gives its -wal and -shm files the database file's permissions.
+        foreach (var file in new[] { FilePath, FilePath + "-wal", FilePath + "-shm", SnapshotPath })
+        {
+            if (File.Exists(file))
+            {
+                OwnerOnly.Tighten(file, OwnerOnly.FileMode);
+            }
+        }
+
         var from = await UserVersionAsync(connection, cancellationToken);
         if (from > Migrations.LatestVersion)
         {
-            throw new InvalidOperationException(
-                $"The database {FilePath} has schema version {from}, newer than this program knows ({Migrations.LatestVersion}). Update the add-on.");
+            // Written by a newer version (a downgrade). Its migrations only ever add, so while every table and column
+            // this version uses is there, it works on the file as it is and leaves the rest alone.
+            if (await MissingColumnAsync(connection, cancellationToken) is { } missing)
+            {
+                throw new InvalidOperationException(
+                    $"The database {FilePath} has schema version {from}, newer than this program knows ({Migrations.LatestVersion}), and lacks {missing}, which this version needs. Update the add-on.");
+            }
+
+            return (from, Migrations.LatestVersion);
         }
 
         for (var version = from; version < Migrations.LatestVersion; version++)
@@ -112,6 +129,36 @@ internal sealed class Database
         }
 
         return (from, Migrations.LatestVersion);
+    }
+
+    /// <summary>The first table or column (as "table.column") the current schema has and the given database lacks; null when none.</summary>
+    private static async Task<string?> MissingColumnAsync(SqliteConnection database, CancellationToken cancellationToken)
+    {
+        await using var expected = new SqliteConnection("Data Source=:memory:");
+        await expected.OpenAsync(cancellationToken);
+        foreach (var step in Migrations.Steps)
+        {
+            await using var command = expected.CreateCommand();
+            command.CommandText = step;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var have = await ColumnsAsync(database, cancellationToken);
+        return (await ColumnsAsync(expected, cancellationToken)).FirstOrDefault(c => !have.Contains(c));
+    }
+
+    private static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%';";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 
     private static async Task<int> UserVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -2,7 +2,9 @@ namespace TasmoGuardian.Storage;
 
 /// <summary>
 /// The schema, one step per version; <c>PRAGMA user_version</c> records the last step applied. Steps are only ever
-/// appended: a database from any older release is carried forward one step at a time.
+/// appended: a database from any older release is carried forward one step at a time. Steps only add tables and
+/// columns the older code does not need to write (nullable, or with a default): after a downgrade the older version
+/// works on the newer file as it is (Database.MigrateAsync checks that every column it uses is there).
 /// </summary>
 internal static class Migrations
 {

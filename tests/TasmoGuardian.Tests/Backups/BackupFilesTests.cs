@@ -28,6 +28,41 @@ public sealed class BackupFilesTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), saved.Sha256);
     }
 
+    // Backups hold Wi-Fi, MQTT and web passwords.
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Save_WritesOwnerOnlyFiles_InOwnerOnlyFolders_AndFlushesTheFolderAfterTheRename()
+    {
+        var recording = new RecordingFileSystem();
+        var services = new Services(_folder, fileSystem: recording);
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
+
+        var saved = await services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(), new byte[] { 1, 2 }, "dmp", "13.1.0", When, CancellationToken.None);
+
+        var file = Path.Combine(_folder.Backups, saved.RelativePath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder.Backups, saved.FilesRelativePath!)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        Assert.Equal(["write", "write", "rename+sync", "rename+sync"], recording.Steps);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task ListBackupFiles_TightensFilesAnOlderReleaseLeftReadableByAll()
+    {
+        var services = new Services(_folder);
+        var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "Kitchen", Id = 1 };
+        var saved = await services.Files.SaveAsync(device, new byte[] { 1 }, "dmp", "1", When, CancellationToken.None);
+        var file = Path.Combine(_folder.Backups, saved.RelativePath);
+        File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(Path.GetDirectoryName(file)!, (UnixFileMode)0b111_101_101);
+
+        services.Files.ListBackupFiles();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+    }
+
     [Fact]
     public async Task Save_MovesToTheNextSecond_WhenTheNameIsTaken()
     {
@@ -77,6 +112,8 @@ public sealed class BackupFilesTests : IDisposable
     /// <summary>A disk that fills up (or is cancelled) part way through the temporary file, as a full tmpfs would.</summary>
     private sealed class FailingFileSystem(int writeBytes, CancellationTokenSource? cancel = null) : IBackupFileSystem
     {
+        public void Rename(string from, string to) => File.Move(from, to, overwrite: false);
+
         public async Task WriteNewFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
         {
             await using (var stream = new FileStream(path, FileMode.CreateNew))
@@ -91,6 +128,26 @@ public sealed class BackupFilesTests : IDisposable
             }
 
             throw new IOException("No space left on device");
+        }
+    }
+
+    /// <summary>The real file system, telling the order of its steps and whether each rename's folder was flushed.</summary>
+    private sealed class RecordingFileSystem : IBackupFileSystem
+    {
+        private readonly PhysicalBackupFileSystem _disk = new();
+
+        public List<string> Steps { get; } = [];
+
+        public async Task WriteNewFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            await _disk.WriteNewFileAsync(path, content, cancellationToken);
+            Steps.Add("write");
+        }
+
+        public void Rename(string from, string to)
+        {
+            File.Move(from, to, overwrite: false);
+            Steps.Add(TasmoGuardian.Storage.OwnerOnly.SyncFolder(Path.GetDirectoryName(to)!) ? "rename+sync" : "rename");
         }
     }
 }

@@ -370,6 +370,8 @@ public sealed class FaultDrillTests : IntegrationContext
     /// <summary>Where mounting is not allowed: a disk that refuses to grow past a quota, as a full one does.</summary>
     private sealed class QuotaFileSystem(long quota) : IBackupFileSystem
     {
+        public void Rename(string from, string to) => File.Move(from, to, overwrite: false);
+
         private long _used;
 
         public Task WriteNewFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)

@@ -28,6 +28,45 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Migrate_MakesTheDatabaseOwnerOnly_ItHoldsNoPasswordsButNamesEveryDevice()
+    {
+        var database = new Database(new GuardianPaths(_folder.OptionsFile, _folder.Data));
+        await database.MigrateAsync(CancellationToken.None);
+        File.SetUnixFileMode(_folder.Database, (UnixFileMode)0b110_100_100);
+
+        await database.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_folder.Database));
+    }
+
+    // After a downgrade: a newer version's schema is used as it is while every column this version needs is there.
+    [Fact]
+    public async Task Migrate_WorksOnANewerSchema_ThatOnlyAdded()
+    {
+        var database = new Database(new GuardianPaths(_folder.OptionsFile, _folder.Data));
+        await database.MigrateAsync(CancellationToken.None);
+        Sql.Execute(_folder.Database, $"ALTER TABLE devices ADD COLUMN future TEXT; CREATE TABLE diffs (id INTEGER); PRAGMA user_version = {Migrations.LatestVersion + 3};");
+
+        var (from, to) = await database.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal((Migrations.LatestVersion + 3, Migrations.LatestVersion), (from, to));
+        Assert.Equal(Migrations.LatestVersion + 3, Sql.Scalar(_folder.Database, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public async Task Migrate_RefusesANewerSchema_ThatLacksAColumnThisVersionUses_NamingIt()
+    {
+        var database = new Database(new GuardianPaths(_folder.OptionsFile, _folder.Data));
+        await database.MigrateAsync(CancellationToken.None);
+        Sql.Execute(_folder.Database, $"ALTER TABLE backups DROP COLUMN platform; PRAGMA user_version = {Migrations.LatestVersion + 1};");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => database.MigrateAsync(CancellationToken.None));
+
+        Assert.Contains("lacks backups.platform", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Migrate_CarriesAVersion1DatabaseForward_KeepingItsRows()
     {
         using (var connection = new SqliteConnection($"Data Source={_folder.Database};Pooling=False"))
