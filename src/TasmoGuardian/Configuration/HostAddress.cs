@@ -6,6 +6,23 @@ namespace TasmoGuardian.Configuration;
 /// <summary>Checks the <c>host</c> of a device given by hand: an IP or a host name, optionally with <c>:port</c>.</summary>
 internal static class HostAddress
 {
+    /// <summary>The IP address a valid host names (without its port), or null when it is a host name.</summary>
+    public static string? IpOf(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var address = host;
+        if (host.StartsWith('[') && host.IndexOf(']', StringComparison.Ordinal) is > 0 and var close)
+        {
+            address = host[1..close];
+        }
+        else if (host.Count(c => c == ':') == 1)
+        {
+            address = host[..host.IndexOf(':', StringComparison.Ordinal)];
+        }
+
+        return IPAddress.TryParse(address, out var ip) ? ip.ToString() : null;
+    }
+
     public static bool TryValidate(string value, out string? problem)
     {
         problem = null;

@@ -23,17 +23,19 @@ internal sealed class DeviceIdentifier : BackgroundService
     private readonly DeviceRegistry _registry;
     private readonly KindCatalog _kinds;
     private readonly DeviceCredentials _credentials;
+    private readonly HubProblems _problems;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceIdentifier> _logger;
     private TaskCompletionSource _refreshed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DeviceIdentifier(GuardianOptions options, DeviceRegistry registry, KindCatalog kinds, DeviceCredentials credentials, InventoryRefresh refresh, TimeProvider time, ILogger<DeviceIdentifier> logger)
+    public DeviceIdentifier(GuardianOptions options, DeviceRegistry registry, KindCatalog kinds, DeviceCredentials credentials, HubProblems problems, InventoryRefresh refresh, TimeProvider time, ILogger<DeviceIdentifier> logger)
     {
         ArgumentNullException.ThrowIfNull(refresh);
         _options = options;
         _registry = registry;
         _kinds = kinds;
         _credentials = credentials;
+        _problems = problems;
         _time = time;
         _logger = logger;
         refresh.Requested += (_, _) => Interlocked.Exchange(ref _refreshed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -47,6 +49,8 @@ internal sealed class DeviceIdentifier : BackgroundService
         var observation = await _kinds.For(option.Type).IdentifyAsync(_credentials.For(option), cancellationToken);
         return observation with
         {
+            // The address the device reports, else the one it was reached at when that is an IP address.
+            Ip = observation.Ip ?? HostAddress.IpOf(option.Host),
             ConfiguredHost = option.Host,
             Name = option.Name ?? observation.Name,
             NameSource = option.Name is null ? observation.NameSource : NameSource.Option,
@@ -77,9 +81,17 @@ internal sealed class DeviceIdentifier : BackgroundService
                 identified = true;
                 failures = 0;
                 wait = Recheck;
+                _problems.Clear(HubProblemKind.Unidentified, option.Host);
             }
             catch (DeviceException ex)
             {
+                // A device never identified is shown on the hub with its host and reason, so the user sees it without
+                // reading the log. One identified before is listed already, and its backups tell if it stays away.
+                if (!_registry.Snapshot().Any(d => string.Equals(d.ConfiguredHost, option.Host, StringComparison.OrdinalIgnoreCase)))
+                {
+                    _problems.Set(new HubProblem(HubProblemKind.Unidentified, option.Host, ex.Failure.Reason, Type: _kinds.For(option.Type).OptionName));
+                }
+
                 wait = Backoff(failures);
                 if (failures++ == 0)
                 {

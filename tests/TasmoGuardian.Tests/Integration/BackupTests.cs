@@ -60,7 +60,7 @@ public sealed class BackupTests : IntegrationContext
         Assert.EndsWith("-v0.15.0-b3.zip", zipName, StringComparison.Ordinal);
         using (var zip = ZipFile.OpenRead(Path.Combine(Folder.Backups, zipName)))
         {
-            Assert.Equal(["cfg.json", "presets.json"], zip.Entries.Select(e => e.FullName));
+            Assert.Equal(["cfg.json", "presets.json", "info.json"], zip.Entries.Select(e => e.FullName));
             Assert.Equal(wled.Config, ReadEntry(zip, "cfg.json"));
             Assert.Equal(wled.Presets, ReadEntry(zip, "presets.json"));
         }
