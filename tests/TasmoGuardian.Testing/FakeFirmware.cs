@@ -19,7 +19,8 @@ public abstract class FakeFirmware : IAsyncDisposable
     protected FakeFirmware(string mac)
     {
         Mac = mac;
-        _server = new FakeHttpServer(LoopbackAddresses.Next(), 80, HandleAllAsync);
+        var endPoint = LoopbackAddresses.NextEndPoint();
+        _server = new FakeHttpServer(endPoint.Address, endPoint.Port, HandleAllAsync);
     }
 
     /// <summary>12 lower-case hex digits.</summary>

@@ -11,6 +11,15 @@ public static class LoopbackAddresses
     private const int PerSecondOctet = 256 * 254;
     private static int _next = Random.Shared.Next(0, 200) * PerSecondOctet;
 
+    /// <summary>
+    /// Set by the demo fleet, which runs as a normal user: fakes then listen on free ports of 127.0.0.1 instead of port
+    /// 80 of their own address (binding port 80 needs root).
+    /// </summary>
+    public static bool UnprivilegedPorts { get; set; }
+
+    /// <summary>Where the next fake device listens: port 80 of its own address, or a free port of 127.0.0.1.</summary>
+    public static IPEndPoint NextEndPoint() => UnprivilegedPorts ? new IPEndPoint(IPAddress.Loopback, 0) : new IPEndPoint(Next(), 80);
+
     public static IPAddress Next()
     {
         var n = Interlocked.Increment(ref _next);
