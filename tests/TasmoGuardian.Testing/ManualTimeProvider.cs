@@ -2,7 +2,9 @@ namespace TasmoGuardian.Testing;
 
 /// <summary>
 /// A clock that moves only when the test says so. Timers (and so Task.Delay with this provider) fire on
-/// <see cref="Advance"/>. Microsoft's FakeTimeProvider is not served by our package registry; this is the part we need.
+/// <see cref="Advance"/>. Tests use Microsoft's FakeTimeProvider; only TasmoGuardian.Mqtt.Tests still use this one, as
+/// they wait on <see cref="NextTimerDue"/> and <see cref="ArmedTimers"/>, which FakeTimeProvider does not show. Delete it
+/// when they no longer do.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {

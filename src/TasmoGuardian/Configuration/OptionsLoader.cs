@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cronos;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Mqtt;

@@ -1,15 +1,16 @@
+using Cronos;
+
 namespace TasmoGuardian.Scheduling;
 
 /// <summary>
 /// A standard 5-field cron expression (minute hour day-of-month month day-of-week) and its next occurrence in a
-/// time zone. Daylight saving is handled as cron users expect: a local time skipped by the clock change runs at the
-/// next valid minute, and a local time that happens twice runs once, at its first occurrence.
+/// time zone. Cronos parses it and finds the occurrences; where Cronos differs from the cron the contract promises,
+/// cron's rule is kept: when both day fields are restricted a day matching either runs; a local time skipped by the
+/// daylight-saving change runs at the next valid minute; a local time that happens twice runs once, at its first
+/// occurrence, also for "0 * * * *" and "*/30 * * * *".
 /// </summary>
 internal sealed class CronSchedule
 {
-    // Enough to find any real schedule (Feb 29 on a Monday recurs within 28 years); beyond it, "never".
-    private const int SearchYears = 30;
-
     private static readonly Dictionary<string, string> Macros = new(StringComparer.OrdinalIgnoreCase)
     {
         ["@yearly"] = "0 0 1 1 *",
@@ -21,39 +22,27 @@ internal sealed class CronSchedule
         ["@hourly"] = "0 * * * *",
     };
 
-    private readonly string _expression;
-    private readonly ulong _minutes;
-    private readonly ulong _hours;
-    private readonly ulong _daysOfMonth;
-    private readonly ulong _months;
-    private readonly ulong _daysOfWeek;
-    private readonly bool _dayOfMonthIsStar;
-    private readonly bool _dayOfWeekIsStar;
+    private readonly string _text;
+    private readonly CronExpression _expression;
 
-    private CronSchedule(string expression, string[] fields)
+    // Set when both day fields are restricted: _expression then has day-of-week '*' and this one day-of-month '*'.
+    private readonly CronExpression? _orDayOfWeek;
+
+    private CronSchedule(string text, CronExpression expression, CronExpression? orDayOfWeek)
     {
+        _text = text;
         _expression = expression;
-        _minutes = CronParser.ParseField(fields[0], CronField.Minutes);
-        _hours = CronParser.ParseField(fields[1], CronField.Hours);
-        _daysOfMonth = CronParser.ParseField(fields[2], CronField.DayOfMonth);
-        _months = CronParser.ParseField(fields[3], CronField.Month);
-        _daysOfWeek = CronParser.ParseField(fields[4], CronField.DayOfWeek);
-        if ((_daysOfWeek & (1UL << 7)) != 0)
-        {
-            _daysOfWeek |= 1;
-        }
-
-        // Vixie cron: when both day fields are restricted, a day matching either one runs. A field starting with
-        // '*' (also "*/2") counts as unrestricted.
-        _dayOfMonthIsStar = fields[2].StartsWith('*') || fields[2].StartsWith('?');
-        _dayOfWeekIsStar = fields[4].StartsWith('*') || fields[4].StartsWith('?');
+        _orDayOfWeek = orDayOfWeek;
     }
 
+    /// <exception cref="CronFormatException">The expression is not 5-field cron; the message names what is wrong.</exception>
     public static CronSchedule Parse(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var trimmed = expression.Trim();
         var text = trimmed;
+
+        // Our own table, not Cronos's: Cronos also knows @every_minute and @every_second, which no crontab has.
         if (text.StartsWith('@'))
         {
             if (!Macros.TryGetValue(text, out var expanded))
@@ -70,7 +59,21 @@ internal sealed class CronSchedule
             throw new CronFormatException($"Expected 5 fields (minute hour day-of-month month day-of-week) but found {fields.Length} in '{trimmed}'.");
         }
 
-        return new CronSchedule(trimmed, fields);
+        CronSyntax.Check(fields);
+
+        // POSIX and Vixie cron run on a day that matches either day field when both are restricted ("0 0 13 * FRI": every
+        // 13th and every Friday); Cronos requires both. A field starting with '*' or '?' (also "*/2") is unrestricted,
+        // as in Vixie cron, and then both must match, which Cronos does by itself.
+        var (minute, hour, dayOfMonth, month, dayOfWeek) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+        if (IsRestricted(dayOfMonth) && IsRestricted(dayOfWeek))
+        {
+            return new CronSchedule(
+                trimmed,
+                CronExpression.Parse($"{minute} {hour} {dayOfMonth} {month} *"),
+                CronExpression.Parse($"{minute} {hour} * {month} {dayOfWeek}"));
+        }
+
+        return new CronSchedule(trimmed, CronExpression.Parse(string.Join(' ', fields)), null);
     }
 
     public static bool TryParse(string expression, out CronSchedule? schedule)
@@ -91,57 +94,32 @@ internal sealed class CronSchedule
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset from, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        var local = TimeZoneInfo.ConvertTime(from, zone).DateTime;
-        var start = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified).AddMinutes(1);
-        var lastDay = DateOnly.FromDateTime(start).AddYears(SearchYears);
-        for (var day = DateOnly.FromDateTime(start); day <= lastDay; day = day.AddDays(1))
+
+        // Cronos runs an expression with '*', a range or a step in the minute or hour field in both passes of the hour
+        // the clocks repeat in autumn; cron as the contract promises it runs each wall time once, at its first pass.
+        var next = Earliest(from, zone);
+        while (next is { } occurrence && IsSecondPass(occurrence, zone))
         {
-            if (!DayMatches(day))
-            {
-                continue;
-            }
-
-            var firstDay = day == DateOnly.FromDateTime(start);
-            for (var hour = firstDay ? start.Hour : 0; hour < 24; hour++)
-            {
-                if ((_hours & (1UL << hour)) == 0)
-                {
-                    continue;
-                }
-
-                var firstHour = firstDay && hour == start.Hour;
-                for (var minute = firstHour ? start.Minute : 0; minute < 60; minute++)
-                {
-                    if ((_minutes & (1UL << minute)) == 0)
-                    {
-                        continue;
-                    }
-
-                    var occurrence = WallTime.ToInstant(day.ToDateTime(new TimeOnly(hour, minute)), zone);
-
-                    // In the second pass of a repeated hour the wall times map to the first pass, already gone.
-                    if (occurrence > from)
-                    {
-                        return occurrence;
-                    }
-                }
-            }
+            next = Earliest(occurrence, zone);
         }
 
-        return null;
+        return next;
     }
 
-    public override string ToString() => _expression;
+    public override string ToString() => _text;
 
-    private bool DayMatches(DateOnly day)
+    private static bool IsRestricted(string field) => !field.StartsWith('*') && !field.StartsWith('?');
+
+    private static bool IsSecondPass(DateTimeOffset instant, TimeZoneInfo zone)
     {
-        if ((_months & (1UL << day.Month)) == 0)
-        {
-            return false;
-        }
+        // Clocks go back, so the first pass has the larger offset.
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return zone.IsAmbiguousTime(local) && local.Offset < zone.GetAmbiguousTimeOffsets(local).Max();
+    }
 
-        var dayOfMonth = (_daysOfMonth & (1UL << day.Day)) != 0;
-        var dayOfWeek = (_daysOfWeek & (1UL << (int)day.DayOfWeek)) != 0;
-        return _dayOfMonthIsStar || _dayOfWeekIsStar ? dayOfMonth && dayOfWeek : dayOfMonth || dayOfWeek;
+    private DateTimeOffset? Earliest(DateTimeOffset from, TimeZoneInfo zone)
+    {
+        var next = _expression.GetNextOccurrence(from, zone);
+        return _orDayOfWeek?.GetNextOccurrence(from, zone) is { } other && (next is null || other < next) ? other : next;
     }
 }

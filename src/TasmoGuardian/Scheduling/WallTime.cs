@@ -3,7 +3,8 @@ namespace TasmoGuardian.Scheduling;
 /// <summary>
 /// A local wall-clock time as an instant, the way cron users expect across daylight-saving changes: a time the clocks
 /// skip (spring forward) becomes the first valid minute after it; a time they show twice (fall back) is its first
-/// occurrence. The schedule and the reading of local-time file names use this one rule.
+/// occurrence. The reading of local-time file names uses it; the schedule follows the same rule through Cronos
+/// (CronSchedule).
 /// </summary>
 internal static class WallTime
 {

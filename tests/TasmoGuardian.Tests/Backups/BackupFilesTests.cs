@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TasmoGuardian.Backups;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Testing;
@@ -16,7 +17,9 @@ public sealed class BackupFilesTests : IDisposable
     public async Task Save_WritesTheContractsName_InLocalTime_AndLeavesNoTemporaryFile()
     {
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-        var services = new Services(_folder, time: new ManualTimeProvider(When, berlin));
+        var clock = new FakeTimeProvider(When);
+        clock.SetLocalTimeZone(berlin);
+        var services = new Services(_folder, time: clock);
         var device = new Device { Mac = Mac.Parse("A1B2C3D4E5F6"), Name = "../Kitchen/..", Id = 1 };
         var content = TasmotaDumpBuilder.Build();
 

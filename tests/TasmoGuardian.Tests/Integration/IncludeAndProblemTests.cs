@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;
@@ -44,7 +45,7 @@ public sealed class IncludeAndProblemTests : IntegrationContext
     {
         var healthy = await DiscoveredTasmotaAsync("Healthy");
         var locked = await DiscoveredTasmotaAsync("Locked", d => d.Behavior = TasmotaBehavior.WrongPassword);
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         var options = GuardianApp.DefaultOptions(Folder) with { StaleDays = 7 };
         await using var app = Own(await GuardianApp.StartAsync(Broker, Folder, options, time: clock));
         await WaitForJsonAsync("tasmo_guardian/hub/state", s => (int?)s["devices"] == 2 && (bool?)s["problem"] == false, "two devices and no problem yet");

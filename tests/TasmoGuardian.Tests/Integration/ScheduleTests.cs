@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TasmoGuardian.Scheduling;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;
@@ -15,7 +16,8 @@ public sealed class ScheduleTests : IntegrationContext
         var device = await DiscoveredTasmotaAsync("Scheduled");
 
         // 02:59:30 in Berlin (01:59:30 UTC in winter): the nightly "0 3 * * *" is thirty seconds away.
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 59, 30, TimeSpan.Zero), Berlin);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 59, 30, TimeSpan.Zero));
+        clock.SetLocalTimeZone(Berlin);
         var options = GuardianApp.DefaultOptions(Folder) with { Schedule = CronSchedule.Parse("0 3 * * *"), BackupMinHours = 24 };
         await using var app = await GuardianApp.StartAsync(Broker, Folder, options, time: clock);
         await WaitForJsonAsync(ConfigTopic(device), _ => true, "the device");
@@ -49,7 +51,8 @@ public sealed class ScheduleTests : IntegrationContext
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
         var night1 = DateOnly.Parse(firstNight, System.Globalization.CultureInfo.InvariantCulture);
-        var clock = new ManualTimeProvider(Local(zone, night1, new TimeOnly(2, 59, 50)), zone);
+        var clock = new FakeTimeProvider(Local(zone, night1, new TimeOnly(2, 59, 50)));
+        clock.SetLocalTimeZone(zone);
         var firstNightRunning = true;
         await DiscoveredTasmotaAsync("A slow on the first night", d => d.WhileAnswering = () =>
         {

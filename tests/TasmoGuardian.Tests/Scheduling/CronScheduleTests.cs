@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cronos;
 using TasmoGuardian.Scheduling;
 
 namespace TasmoGuardian.Tests.Scheduling;
@@ -28,11 +29,23 @@ public sealed class CronScheduleTests
     [InlineData("0 9 * * mon-fri", "2026-11-21T00:00:00+00:00", "2026-11-23T09:00:00+00:00")]
     [InlineData("0 0 1 jan *", "2026-11-22T00:00:00+00:00", "2027-01-01T00:00:00+00:00")]
     [InlineData("0 0 * NOV-DEC *", "2026-03-15T00:00:00+00:00", "2026-11-01T00:00:00+00:00")]
+    [InlineData("0 9 * * SUN", "2026-11-22T10:00:00+00:00", "2026-11-29T09:00:00+00:00")]
+    [InlineData("0 9 * * 5-7", "2026-11-22T10:00:00+00:00", "2026-11-27T09:00:00+00:00")]
+    [InlineData("0 9 * * 1-5/2", "2026-11-24T00:00:00+00:00", "2026-11-25T09:00:00+00:00")]
+    [InlineData("0 0 1 JAN-DEC/3 *", "2026-11-22T00:00:00+00:00", "2027-01-01T00:00:00+00:00")]
     // Both day fields restricted: either matches (Vixie cron).
     [InlineData("0 0 13 * FRI", "2026-11-22T00:00:00+00:00", "2026-11-27T00:00:00+00:00")]
     [InlineData("0 0 24 * FRI", "2026-11-22T00:00:00+00:00", "2026-11-24T00:00:00+00:00")]
+    [InlineData("0 0 1 * SAT,SUN", "2026-11-23T00:00:00+00:00", "2026-11-28T00:00:00+00:00")]
+    [InlineData("0 0 1 * SAT,SUN", "2026-11-29T12:00:00+00:00", "2026-12-01T00:00:00+00:00")]
+    // ... and the month still applies to both: the first December Friday comes before December 13.
+    [InlineData("0 0 13 DEC FRI", "2026-11-22T00:00:00+00:00", "2026-12-04T00:00:00+00:00")]
     // A day-of-week starting with "*" counts as unrestricted, so both must match (Vixie cron): the next 25th on Sun/Tue/Thu/Sat.
     [InlineData("0 0 25 * */2", "2026-11-22T00:00:00+00:00", "2027-02-25T00:00:00+00:00")]
+    [InlineData("0 0 */10 * FRI", "2026-11-22T00:00:00+00:00", "2026-12-11T00:00:00+00:00")]
+    // "?" is "*" and counts as unrestricted too.
+    [InlineData("0 0 25 * ?", "2026-11-22T00:00:00+00:00", "2026-11-25T00:00:00+00:00")]
+    [InlineData("0 0 ? * FRI", "2026-11-22T00:00:00+00:00", "2026-11-27T00:00:00+00:00")]
     // Macros.
     [InlineData("@daily", "2026-11-22T12:00:00+00:00", "2026-11-23T00:00:00+00:00")]
     [InlineData("@midnight", "2026-11-22T12:00:00+00:00", "2026-11-23T00:00:00+00:00")]
@@ -51,6 +64,9 @@ public sealed class CronScheduleTests
     [InlineData("*/15 2 * * *", "2026-03-29T01:50:00+01:00", "2026-03-29T03:00:00+02:00")]
     [InlineData("0 3 * * *", "2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00")]
     [InlineData("59 1 * * *", "2026-03-29T00:00:00+01:00", "2026-03-29T01:59:00+01:00")]
+    [InlineData("0 2 29 3 *", "2026-03-01T00:00:00+01:00", "2026-03-29T03:00:00+02:00")]
+    // ... and a skipped hour full of occurrences runs once, not once per skipped occurrence.
+    [InlineData("*/15 2 * * *", "2026-03-29T03:00:00+02:00", "2026-03-30T02:00:00+02:00")]
     // Europe/Berlin, fall back 2026-10-25: 03:00 CEST becomes 02:00 CET; 02:xx happens twice and runs once.
     [InlineData("30 2 * * *", "2026-10-24T12:00:00+02:00", "2026-10-25T02:30:00+02:00")]
     [InlineData("30 2 * * *", "2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00")]
@@ -58,6 +74,12 @@ public sealed class CronScheduleTests
     [InlineData("0 * * * *", "2026-10-25T01:30:00+02:00", "2026-10-25T02:00:00+02:00")]
     [InlineData("0 * * * *", "2026-10-25T02:00:00+02:00", "2026-10-25T03:00:00+01:00")]
     [InlineData("0 3 * * *", "2026-10-25T02:30:00+01:00", "2026-10-25T03:00:00+01:00")]
+    [InlineData("0,30 2 * * *", "2026-10-25T02:30:00+02:00", "2026-10-26T02:00:00+01:00")]
+    // ... also with '*', a range or a step in the minute or hour field, which Cronos alone runs in both passes.
+    [InlineData("*/30 * * * *", "2026-10-25T02:40:00+02:00", "2026-10-25T03:00:00+01:00")]
+    [InlineData("*/30 * * * *", "2026-10-25T02:10:00+01:00", "2026-10-25T03:00:00+01:00")]
+    [InlineData("* 2 * * *", "2026-10-25T02:59:00+02:00", "2026-10-26T02:00:00+01:00")]
+    [InlineData("0 1-3 * * *", "2026-10-25T02:00:00+02:00", "2026-10-25T03:00:00+01:00")]
     public void GetNextOccurrence_InBerlin_AcrossDaylightSaving(string expression, string from, string expected) =>
         Assert.Equal(At(expected), CronSchedule.Parse(expression).GetNextOccurrence(At(from), Berlin));
 
@@ -101,6 +123,8 @@ public sealed class CronScheduleTests
     [InlineData("", "Expected 5 fields")]
     [InlineData("* * * *", "Expected 5 fields (minute hour day-of-month month day-of-week) but found 4")]
     [InlineData("* * * * * *", "but found 6")]
+    // A seconds field, as Cronos reads it with CronFormat.IncludeSeconds, is a sixth field.
+    [InlineData("0 30 3 * * *", "Expected 5 fields (minute hour day-of-month month day-of-week) but found 6 in '0 30 3 * * *'.")]
     // Minute field is invalid.
     [InlineData("60 * * * *", "Minutes: value must be a number between 0 and 59, not '60'.")]
     [InlineData("-1 * * * *", "Minutes: value must be a number between 0 and 59, not ''.")]
@@ -118,9 +142,24 @@ public sealed class CronScheduleTests
     [InlineData("0 0 * JANUARY *", "Month: value must be a number between 1 and 12 or a name (JAN-DEC), not 'JANUARY'.")]
     [InlineData("0 0 * * 8", "Day of week: value must be a number between 0 and 7 or a name (SUN-SAT), not '8'.")]
     [InlineData("0 0 * * FUN", "Day of week: value must be a number between 0 and 7 or a name (SUN-SAT), not 'FUN'.")]
+    // Syntax Cronos accepts beyond 5-field cron (CronSyntax says why it is refused).
+    [InlineData("0 0 L * *", "Day of month: value must be a number between 1 and 31, not 'L'.")]
+    [InlineData("0 0 LW * *", "Day of month: value must be a number between 1 and 31, not 'LW'.")]
+    [InlineData("0 0 L-2 * *", "Day of month: value must be a number between 1 and 31, not 'L'.")]
+    [InlineData("0 0 15W * *", "Day of month: value must be a number between 1 and 31, not '15W'.")]
+    [InlineData("0 0 * * 5L", "Day of week: value must be a number between 0 and 7 or a name (SUN-SAT), not '5L'.")]
+    [InlineData("0 0 * * FRI#3", "Day of week: value must be a number between 0 and 7 or a name (SUN-SAT), not 'FRI#3'.")]
+    [InlineData("H 3 * * *", "Minutes: value must be a number between 0 and 59, not 'H'.")]
+    [InlineData("H/15 * * * *", "Minutes: value must be a number between 0 and 59, not 'H'.")]
+    [InlineData("0 22-2 * * *", "Hours: range '22-2' starts after it ends.")]
+    [InlineData("0 0 * * FRI-MON", "Day of week: range 'FRI-MON' starts after it ends.")]
+    [InlineData("005 * * * *", "Minutes: value must be a number between 0 and 59, not '005'.")]
+    [InlineData("*/005 * * * *", "Minutes: step '005' must be a number between 1 and 59.")]
     // Macros.
     [InlineData("@reboot", "Unknown macro '@reboot'")]
     [InlineData("@every 5m", "Unknown macro '@every 5m'")]
+    [InlineData("@every_minute", "Unknown macro '@every_minute'")]
+    [InlineData("@every_second", "Unknown macro '@every_second'")]
     public void Parse_ThrowsCronFormatException_WhenTheExpressionIsInvalid(string expression, string message)
     {
         var ex = Assert.Throws<CronFormatException>(() => CronSchedule.Parse(expression));
