@@ -1,17 +1,24 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TasmoGuardian.Mqtt.Packets;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
 
 namespace TasmoGuardian.Mqtt;
 
 /// <summary>
-/// A connection that looks after itself: it reconnects with capped exponential back-off and jitter, restores the
-/// subscriptions, publishes the birth message, and delivers QoS 1 and 2 messages published while offline (up to a
-/// bound). Received messages are handed to the handlers of every matching filter, one at a time, off the socket's loop.
+/// A connection that looks after itself, over MQTTnet's <see cref="IMqttClient"/> (which speaks the protocol, keeps
+/// the connection alive and matches acknowledgements): it reconnects with capped exponential back-off and jitter,
+/// restores the subscriptions, publishes the birth message before anything queued, and delivers QoS 1 and 2 messages
+/// published while offline (up to a bound). Received messages are handed to the handlers of every matching filter,
+/// one at a time, off MQTTnet's loops.
 /// </summary>
 public sealed class ManagedMqttClient : IAsyncDisposable
 {
+    // MQTT 3.1.1 puts no limit on filters per SUBSCRIBE; brokers do, and 32 is well within all of them.
+    private const int FiltersPerSubscribe = 32;
+
     private readonly ManagedMqttClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -20,11 +27,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     private readonly OutboundQueue _outbound;
     private readonly Channel<MqttMessage> _incoming;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action<PendingPublish> _onAcknowledged;
+    private readonly Func<MqttApplicationMessageReceivedEventArgs, Task> _onReceived;
     private readonly HashSet<string> _handlerFailures = new(StringComparer.Ordinal);
     private Subscription[] _subscriptionSnapshot = [];
     private int _subscriptionVersion;
-    private MqttConnection? _connection;
+    private BrokerConnection? _connection;
     private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _connectionLoop = Task.CompletedTask;
     private Task _dispatchLoop = Task.CompletedTask;
@@ -46,7 +53,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _onAcknowledged = OnAcknowledged;
+        _onReceived = OnReceivedAsync;
     }
 
     /// <summary>Raised after every (re)connection, once subscriptions are restored and the birth message is sent.</summary>
@@ -104,12 +111,25 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the current connection without DISCONNECT, as a crash would (the broker publishes the will); it reconnects.</summary>
+    internal void Abort()
+    {
+        lock (_gate)
+        {
+            _connection?.Abort();
+        }
+    }
+
     /// <summary>
-    /// Subscribes now if connected, and again after every reconnection. The handler runs for every message whose
-    /// topic matches the filter, including retained ones.
+    /// Adds a handler for the filter's messages, including retained ones, now and after every reconnection. Several
+    /// handlers may share a filter; each runs for every message, in the order they subscribed. Subscribing while
+    /// connected asks the broker again, so the new handler sees the retained messages (and the others see them twice).
     /// </summary>
     /// <exception cref="ArgumentException">The filter is not a valid MQTT topic filter.</exception>
-    /// <exception cref="MqttSubscribeException">The broker refused the subscription.</exception>
+    /// <exception cref="MqttSubscribeException">
+    /// The broker refused the subscription, or did not acknowledge it in time (it is then asked for again with the next
+    /// connection).
+    /// </exception>
     public async Task SubscribeAsync(string filter, MqttQualityOfService qualityOfService, MqttMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -118,10 +138,14 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             throw new ArgumentException($"'{filter}' is not a valid MQTT topic filter.", nameof(filter));
         }
 
-        MqttConnection? connection;
+        BrokerConnection? connection;
+        Subscription subscription;
         lock (_gate)
         {
-            _subscriptions[filter] = new Subscription(filter, qualityOfService, handler);
+            subscription = _subscriptions.TryGetValue(filter, out var existing)
+                ? existing.With(qualityOfService, handler)
+                : new Subscription(filter, qualityOfService, [handler]);
+            _subscriptions[filter] = subscription;
             _subscriptionSnapshot = [.. _subscriptions.Values];
             _subscriptionVersion++;
             connection = _connection;
@@ -132,29 +156,32 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             return;
         }
 
-        IReadOnlyList<byte> codes;
+        using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            codes = await connection.SubscribeAsync([new MqttTopicSubscription(filter, qualityOfService)], cancellationToken)
-                .WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            if (await SubscribeOnAsync(connection, [subscription], linked.Token) is [_])
+            {
+                throw new MqttSubscribeException($"The broker refused the subscription to '{filter}'.");
+            }
         }
-        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException)
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException)
         {
-            // The connection is going away; the subscription is restored with the next one.
-            return;
-        }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested)
+            {
+                MqttLog.SubscriptionNotAcknowledged(_logger, filter, _options.OperationTimeout.TotalSeconds);
+                throw new MqttSubscribeException($"The broker did not acknowledge the subscription to '{filter}' within {_options.OperationTimeout.TotalSeconds:0.#} s; it is asked for again with the next connection.");
+            }
 
-        if (codes[0] == SubAckPacket.Failure)
-        {
-            MqttLog.SubscriptionRefused(_logger, filter);
-            throw new MqttSubscribeException($"The broker refused the subscription to '{filter}'.");
+            // The connection is going away; the subscription is restored with the next one.
         }
     }
 
-    /// <summary>Stops delivering the filter's messages, now and after reconnections.</summary>
+    /// <summary>Stops delivering the filter's messages to any of its handlers, now and after reconnections.</summary>
     internal async Task UnsubscribeAsync(string filter, CancellationToken cancellationToken)
     {
-        MqttConnection? connection;
+        BrokerConnection? connection;
         lock (_gate)
         {
             if (!_subscriptions.Remove(filter))
@@ -172,13 +199,16 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             return;
         }
 
+        using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await connection.UnsubscribeAsync([filter], cancellationToken).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
+            await connection.Client.UnsubscribeAsync(new MqttClientUnsubscribeOptions { TopicFilters = [filter] }, linked.Token);
         }
-        catch (Exception ex) when (ex is MqttConnectionClosedException or TimeoutException)
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException)
         {
             // Not subscribing again on the next connection is all the unsubscribing needed.
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -209,7 +239,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             {
                 if (_connection is { } connection)
                 {
-                    connection.Publish(message, false, null);
+                    SendAtMostOnce(connection, message);
                 }
                 else
                 {
@@ -219,7 +249,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                 return Task.CompletedTask;
             }
 
-            pending = new PendingPublish(message, _onAcknowledged);
+            pending = new PendingPublish(message);
             if (_connection is { } current && _outbound.WaitingCount == 0)
             {
                 SendLocked(current, pending);
@@ -241,7 +271,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             return;
         }
 
-        MqttConnection? connection;
+        BrokerConnection? connection;
         lock (_gate)
         {
             connection = _connection;
@@ -278,14 +308,61 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
-    private void SendLocked(MqttConnection connection, PendingPublish pending)
+    private void SendAtMostOnce(BrokerConnection connection, MqttMessage message)
     {
-        _outbound.Flying(pending);
-        connection.Publish(pending.Message, pending.Attempts++ > 0, pending);
+        try
+        {
+            _ = connection.Client.PublishAsync(MqttNetMapping.Message(message, duplicate: false), CancellationToken.None)
+                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (MqttCommunicationException)
+        {
+            // QoS 0 promises nothing: a connection that just went away loses it.
+        }
     }
 
-    private void OnAcknowledged(PendingPublish pending)
+    private void SendLocked(BrokerConnection connection, PendingPublish pending)
     {
+        _outbound.Flying(pending);
+        connection.Handing(pending);
+        Task<MqttClientPublishResult> sending;
+        try
+        {
+            sending = connection.Client.PublishAsync(MqttNetMapping.Message(pending.Message, pending.Attempts++ > 0), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException)
+        {
+            // The connection ended a moment ago; its end puts the message back in the queue.
+            return;
+        }
+
+        _ = AwaitAcknowledgementAsync(sending, pending);
+    }
+
+    private async Task AwaitAcknowledgementAsync(Task<MqttClientPublishResult> sending, PendingPublish pending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection ended before the acknowledgement; its end puts the message back in the queue.
+            return;
+        }
+#pragma warning disable CA1031 // Anything else is MQTTnet refusing this very message: it would refuse it again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            lock (_gate)
+            {
+                pending.Node.List?.Remove(pending.Node);
+            }
+
+            pending.Drop(new MqttPublishDroppedException($"The message for '{pending.Message.Topic}' could not be sent: {ex.Message}", ex));
+            return;
+        }
+
         lock (_gate)
         {
             _outbound.Acknowledged(pending);
@@ -300,12 +377,13 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         var broker = _options.Client?.ToString() ?? "(its address is not known yet)";
         while (!stopping.IsCancellationRequested)
         {
-            MqttConnection connection;
+            BrokerConnection connection;
             try
             {
                 var options = _options.Client ?? await _options.ClientFactory!(new MqttConnectAttempt(failures, lastFailure), stopping);
                 broker = options.ToString();
-                connection = await OpenAsync(options, stopping);
+                options.Validate();
+                connection = await BrokerConnection.OpenAsync(options, _onReceived, _time, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -357,8 +435,9 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             lastFailure = null;
             if (!await OnConnectedAsync(connection, broker, stopping))
             {
-                await connection.DisposeAsync();
-                if (stopping.IsCancellationRequested)
+                await connection.DisconnectAsync(CancellationToken.None);
+                connection.Dispose();
+                if (stopping.IsCancellationRequested || !await DelayAsync(Backoff(0), stopping))
                 {
                     return;
                 }
@@ -369,16 +448,17 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             Exception? reason;
             try
             {
-                reason = await connection.Completion.WaitAsync(stopping);
+                reason = await connection.Ended.WaitAsync(stopping);
             }
             catch (OperationCanceledException)
             {
-                // Stopped while this connection was being set up, before StopAsync could see it: close it here.
+                // Stopping: StopAsync may not have seen this connection yet, so the goodbye is said (or waited for) here.
                 await connection.DisconnectAsync(CancellationToken.None);
                 reason = null;
             }
 
             OnDisconnected(connection, reason);
+            connection.Dispose();
             if (stopping.IsCancellationRequested)
             {
                 MqttLog.Disconnected(_logger, broker);
@@ -394,21 +474,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
-    private async Task<MqttConnection> OpenAsync(MqttClientOptions options, CancellationToken stopping)
-    {
-        options.Validate();
-        if (_options.Transport is not { } transport)
-        {
-            return await MqttConnection.ConnectAsync(options, OnMessageAsync, _logger, _time, stopping);
-        }
-
-        using var timeout = new CancellationTokenSource(options.ConnectTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        var stream = await transport(options, linked.Token);
-        return await MqttConnection.StartAsync(stream, options, OnMessageAsync, _logger, _time, linked.Token);
-    }
-
-    private async Task<bool> OnConnectedAsync(MqttConnection connection, string broker, CancellationToken stopping)
+    private async Task<bool> OnConnectedAsync(BrokerConnection connection, string broker, CancellationToken stopping)
     {
         try
         {
@@ -422,7 +488,13 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                     version = _subscriptionVersion;
                 }
 
-                await RestoreSubscriptionsAsync(connection, subscriptions, stopping);
+                for (var i = 0; i < subscriptions.Length; i += FiltersPerSubscribe)
+                {
+                    using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+                    await SubscribeOnAsync(connection, subscriptions.AsSpan(i, Math.Min(FiltersPerSubscribe, subscriptions.Length - i)).ToArray(), linked.Token);
+                }
+
                 lock (_gate)
                 {
                     if (version != _subscriptionVersion)
@@ -436,11 +508,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                     {
                         if (birth.QualityOfService == MqttQualityOfService.AtMostOnce)
                         {
-                            connection.Publish(birth, false, null);
+                            SendAtMostOnce(connection, birth);
                         }
                         else
                         {
-                            SendLocked(connection, new PendingPublish(birth, _onAcknowledged));
+                            SendLocked(connection, new PendingPublish(birth));
                         }
                     }
 
@@ -459,9 +531,11 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         {
             return false;
         }
-        catch (Exception ex) when (ex is MqttException or TimeoutException)
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException)
         {
-            MqttLog.RestoreFailed(_logger, ex.Message);
+            MqttLog.RestoreFailed(_logger, ex is OperationCanceledException or MqttCommunicationTimedOutException
+                ? $"no acknowledgement within {_options.OperationTimeout.TotalSeconds:0.#} s."
+                : ex.Message);
             return false;
         }
 
@@ -480,24 +554,30 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         return true;
     }
 
-    private async Task RestoreSubscriptionsAsync(MqttConnection connection, Subscription[] subscriptions, CancellationToken stopping)
+    /// <summary>Asks for the filters; those the broker refuses are logged and returned (they stay on our side only).</summary>
+    private async Task<List<string>> SubscribeOnAsync(BrokerConnection connection, Subscription[] subscriptions, CancellationToken cancellationToken)
     {
-        const int PerPacket = 32;
-        for (var i = 0; i < subscriptions.Length; i += PerPacket)
+        var request = new MqttClientSubscribeOptions();
+        foreach (var subscription in subscriptions)
         {
-            var chunk = subscriptions.Skip(i).Take(PerPacket).Select(s => new MqttTopicSubscription(s.Filter, s.QualityOfService)).ToList();
-            var codes = await connection.SubscribeAsync(chunk, stopping).WaitAsync(_options.OperationTimeout, _time, stopping);
-            for (var j = 0; j < codes.Count; j++)
+            request.TopicFilters.Add(new MQTTnet.Packets.MqttTopicFilter { Topic = subscription.Filter, QualityOfServiceLevel = (MqttQualityOfServiceLevel)subscription.QualityOfService });
+        }
+
+        var result = await connection.Client.SubscribeAsync(request, cancellationToken);
+        var refused = new List<string>();
+        foreach (var item in result.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
             {
-                if (codes[j] == SubAckPacket.Failure)
-                {
-                    MqttLog.SubscriptionRefused(_logger, chunk[j].Filter);
-                }
+                MqttLog.SubscriptionRefused(_logger, item.TopicFilter.Topic);
+                refused.Add(item.TopicFilter.Topic);
             }
         }
+
+        return refused;
     }
 
-    private void OnDisconnected(MqttConnection connection, Exception? reason)
+    private void OnDisconnected(BrokerConnection connection, Exception? reason)
     {
         lock (_gate)
         {
@@ -516,8 +596,17 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
     }
 
-    private ValueTask OnMessageAsync(MqttMessage message, CancellationToken cancellationToken) =>
-        _incoming.Writer.WriteAsync(message, cancellationToken);
+    private Task OnReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = MqttNetMapping.Message(e.ApplicationMessage);
+        if (_incoming.Writer.TryWrite(message))
+        {
+            return Task.CompletedTask;
+        }
+
+        // Full: MQTTnet waits with this message, and with its acknowledgement, until the handlers catch up.
+        return _incoming.Writer.WriteAsync(message, _stopping.Token).AsTask();
+    }
 
     private async Task DispatchLoopAsync(CancellationToken stopping)
     {
@@ -532,31 +621,21 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                         continue;
                     }
 
-                    try
+                    foreach (var handler in subscription.Handlers)
                     {
-                        await subscription.Handler(message, stopping);
-                    }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                    {
-                        return;
-                    }
-#pragma warning disable CA1031 // Handlers are the caller's code; one bad message must not stop the others.
-                    catch (Exception ex)
+                        try
+                        {
+                            await handler(message, stopping);
+                        }
+                        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                        {
+                            return;
+                        }
+#pragma warning disable CA1031 // Handlers are the caller's code; one bad message or handler must not stop the others.
+                        catch (Exception ex)
 #pragma warning restore CA1031
-                    {
-                        // A handler failing the same way on message after message is logged with its stack once.
-                        if (_handlerFailures.Count >= 1024)
                         {
-                            _handlerFailures.Clear();
-                        }
-
-                        if (_handlerFailures.Add($"{subscription.Filter}\n{ex.GetType()}\n{ex.Message}"))
-                        {
-                            MqttLog.HandlerFailed(_logger, ex, subscription.Filter, message.Topic);
-                        }
-                        else
-                        {
-                            MqttLog.HandlerFailedAgain(_logger, subscription.Filter, message.Topic, ex.Message);
+                            OnHandlerFailed(subscription.Filter, message.Topic, ex);
                         }
                     }
                 }
@@ -564,6 +643,24 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+    }
+
+    private void OnHandlerFailed(string filter, string topic, Exception ex)
+    {
+        // A handler failing the same way on message after message is logged with its stack once.
+        if (_handlerFailures.Count >= 1024)
+        {
+            _handlerFailures.Clear();
+        }
+
+        if (_handlerFailures.Add($"{filter}\n{ex.GetType()}\n{ex.Message}"))
+        {
+            MqttLog.HandlerFailed(_logger, ex, filter, topic);
+        }
+        else
+        {
+            MqttLog.HandlerFailedAgain(_logger, filter, topic, ex.Message);
         }
     }
 

@@ -35,14 +35,17 @@ public sealed class ManagedMqttClientOptions
     /// <summary>Published after every (re)connection before anything queued: typically our retained "online".</summary>
     public MqttMessage? BirthMessage { get; init; }
 
-    /// <summary>Received messages waiting for handlers; when full, reading from the socket pauses.</summary>
+    /// <summary>
+    /// Received messages waiting for handlers; when full, the next message waits in MQTTnet and so does its
+    /// acknowledgement, which makes the broker hold back further QoS 1 and 2 messages.
+    /// </summary>
     public int IncomingQueueCapacity { get; init; } = 10_000;
 
-    /// <summary>How long a SUBSCRIBE or UNSUBSCRIBE may wait for its acknowledgement.</summary>
+    /// <summary>
+    /// How long a SUBSCRIBE or UNSUBSCRIBE may wait for its acknowledgement. A subscription not acknowledged in time
+    /// fails and is asked for again with the next connection.
+    /// </summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Opens the byte stream instead of TCP/TLS: tests run the protocol over memory with it.</summary>
-    internal Func<MqttClientOptions, CancellationToken, Task<Stream>>? Transport { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option that cannot work.</summary>
     public void Validate()

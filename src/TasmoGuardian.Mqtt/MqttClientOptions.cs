@@ -21,11 +21,11 @@ public sealed record MqttClientOptions
     /// <summary>Start without any state the broker kept from an earlier session.</summary>
     public bool CleanSession { get; init; } = true;
 
-    /// <summary>The longest the client stays silent; a PINGREQ fills the silence (MQTT 3.1.1, 3.1.2.10).</summary>
+    /// <summary>
+    /// The longest the client stays silent; a PINGREQ fills the silence (MQTT 3.1.1, 3.1.2.10), and a PINGRESP that does
+    /// not come within half of it ends the connection.
+    /// </summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long to wait for PINGRESP before the connection is declared dead.</summary>
-    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long opening the connection and the CONNECT handshake may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -35,9 +35,6 @@ public sealed record MqttClientOptions
 
     /// <summary>Null for plain TCP.</summary>
     public MqttTlsOptions? Tls { get; init; }
-
-    /// <summary>Incoming packets with a larger remaining length close the connection instead of being buffered.</summary>
-    public int MaxIncomingPacketSize { get; init; } = 1024 * 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option that cannot work.</summary>
     public void Validate()
@@ -49,9 +46,7 @@ public sealed record MqttClientOptions
         ManagedMqttClientOptions.Require(!string.IsNullOrEmpty(ClientId) && ClientId.Length <= 23, nameof(ClientId), "must have 1 to 23 characters");
         ManagedMqttClientOptions.Require(Password is null || Username is not null, nameof(Password), "needs a user name (MQTT 3.1.1, 3.1.2.9)");
         ManagedMqttClientOptions.Require(KeepAlive >= TimeSpan.Zero && KeepAlive.TotalSeconds <= ushort.MaxValue, nameof(KeepAlive), "must be between 0 and 65535 s");
-        ManagedMqttClientOptions.Require(PingTimeout > TimeSpan.Zero, nameof(PingTimeout), "must be positive");
         ManagedMqttClientOptions.Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "must be positive");
-        ManagedMqttClientOptions.Require(MaxIncomingPacketSize >= 1024, nameof(MaxIncomingPacketSize), "must be at least 1024 bytes");
         if (Will is { } will && !TopicFilter.IsValidTopicName(will.Topic))
         {
             throw new ArgumentException($"Will: '{will.Topic}' is not a valid topic name.", nameof(Will));

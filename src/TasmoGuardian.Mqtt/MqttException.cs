@@ -97,28 +97,6 @@ public sealed class MqttConnectionClosedException : MqttException
     }
 }
 
-/// <summary>The peer sent bytes that are not a valid MQTT 3.1.1 packet, or broke the protocol's rules.</summary>
-public sealed class MqttProtocolException : MqttException
-{
-    /// <summary>A protocol error with the default message.</summary>
-    public MqttProtocolException()
-        : base("The broker broke the MQTT protocol.")
-    {
-    }
-
-    /// <summary>A protocol error saying which rule was broken.</summary>
-    public MqttProtocolException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>A protocol error with its cause.</summary>
-    public MqttProtocolException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>A QoS 1 or 2 message was given up: pushed out of the full offline queue, or refused by the broker again and again.</summary>
 public sealed class MqttPublishDroppedException : MqttException
 {

@@ -34,8 +34,8 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "MQTT broker refused the subscription to {Filter}")]
     public static partial void SubscriptionRefused(ILogger logger, string filter);
 
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Debug, Message = "MQTT {PacketType} for unknown packet id {PacketId} ignored")]
-    public static partial void UnknownAcknowledgement(ILogger logger, string packetType, ushort packetId);
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "MQTT broker did not acknowledge the subscription to {Filter} within {Seconds:0.#} s; asking again with the next connection")]
+    public static partial void SubscriptionNotAcknowledged(ILogger logger, string filter, double seconds);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "MQTT QoS 0 message for {Topic} dropped while offline")]
     public static partial void DroppedWhileOffline(ILogger logger, string topic);

@@ -40,12 +40,11 @@ internal sealed class OutboundQueue
         _inFlight.AddLast(pending.Node);
     }
 
+    /// <summary>The broker has it: it leaves the queue, even when its connection was declared lost in the meantime.</summary>
     public void Acknowledged(PendingPublish pending)
     {
-        if (pending.Node.List == _inFlight)
-        {
-            _inFlight.Remove(pending.Node);
-        }
+        pending.Node.List?.Remove(pending.Node);
+        pending.Acknowledge();
     }
 
     /// <summary>Everything waiting, oldest first, removed from the queue (to be sent on a new connection).</summary>

@@ -1,18 +1,14 @@
-using TasmoGuardian.Mqtt.Packets;
-
 namespace TasmoGuardian.Mqtt;
 
 /// <summary>A QoS 1 or 2 message on its way: waiting while offline, in flight while connected, done when acknowledged.</summary>
-internal sealed class PendingPublish : IAckWaiter
+internal sealed class PendingPublish
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action<PendingPublish> _onAcknowledged;
     private int _written;
 
-    public PendingPublish(MqttMessage message, Action<PendingPublish> onAcknowledged)
+    public PendingPublish(MqttMessage message)
     {
         Message = message;
-        _onAcknowledged = onAcknowledged;
         Node = new LinkedListNode<PendingPublish>(this);
     }
 
@@ -27,7 +23,7 @@ internal sealed class PendingPublish : IAckWaiter
     /// <summary>How often a connection ended while this was the oldest message written to it and not acknowledged.</summary>
     public int Losses { get; set; }
 
-    /// <summary>Its bytes reached the current connection's stream (reset on every send).</summary>
+    /// <summary>Its bytes reached the current connection (reset on every send).</summary>
     public bool WasWritten => Volatile.Read(ref _written) != 0;
 
     public Task Completion => _completion.Task;
@@ -36,16 +32,7 @@ internal sealed class PendingPublish : IAckWaiter
 
     public void Written() => Volatile.Write(ref _written, 1);
 
-    public void Acknowledge(MqttPacket ack)
-    {
-        _onAcknowledged(this);
-        _completion.TrySetResult();
-    }
-
-    /// <summary>The connection ended: the managed client puts the message back in the queue, so nothing to do here.</summary>
-    public void Fail(Exception reason)
-    {
-    }
+    public void Acknowledge() => _completion.TrySetResult();
 
     public void Drop(Exception reason) => _completion.TrySetException(reason);
 }

@@ -18,7 +18,7 @@ switch (mode)
         await FleetBenchmark.RunAsync(rest);
         break;
     case "micro":
-        BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(rest);
+        BenchmarkSwitcher.FromAssembly(typeof(DumpBenchmarks).Assembly).Run(rest);
         break;
     default:
         Console.WriteLine("Modes: publish [count] | fleet [N ...] [--delay-ms D] [--program PATH] | mixed [N] [--delay-ms D] [--program PATH] | micro [BenchmarkDotNet args]");

@@ -14,11 +14,14 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
     [Fact]
-    public async Task Connect_Succeeds_WithTheRightCredentials()
+    public async Task Connect_Succeeds_WithTheRightCredentials_AsMqtt311WithA30sKeepAlive()
     {
-        await using var connection = await Connect(MqttTestOptions.For(_broker));
+        var options = MqttTestOptions.For(_broker);
+        await using var client = await ConnectedAsync(options);
 
-        Assert.False(connection.IsClosed);
+        // mosquitto logs each login as "(p2, c1, k30, u'guardian')": protocol level 4 is its "p2", MQTT 3.1.1.
+        await Eventually.TrueAsync(() => _broker.Log.Contains($"as {options.ClientId} (p2, c1, k30, u'{_broker.Username}')", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => _broker.Log);
+        Assert.True(client.IsConnected);
     }
 
     [Fact]
@@ -26,7 +29,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     {
         var options = new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "anonymous" };
 
-        var ex = await Assert.ThrowsAsync<MqttConnectException>(() => Connect(options));
+        var ex = Assert.IsType<MqttConnectException>(await FirstFailureAsync(options));
 
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, ex.ReturnCode);
         Assert.True(ex.IsPermanent);
@@ -39,9 +42,20 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         await using var open = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { AllowAnonymous = true });
         var options = new MqttClientOptions { Host = open.Host, Port = open.Port, ClientId = "anonymous" };
 
-        await using var connection = await Connect(options);
+        await using var client = await ConnectedAsync(options);
 
-        Assert.False(connection.IsClosed);
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task Connect_FailsWithTheSocketsReason_WhenNothingListens()
+    {
+        var options = new MqttClientOptions { Host = "127.0.0.1", Port = PortAllocator.FreeTcpPort(), ClientId = "nobody-home" };
+
+        var error = Assert.IsType<MqttConnectionClosedException>(await FirstFailureAsync(options));
+
+        Assert.IsType<System.Net.Sockets.SocketException>(error.InnerException);
+        Assert.Equal("Connection refused", error.Message);
     }
 
     [Fact]
@@ -78,36 +92,66 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientFactory_IsAskedBeforeEveryAttempt_AndHearsWhyTheLastOneFailed()
+    {
+        var attempts = new List<MqttConnectAttempt>();
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            ClientFactory = (attempt, _) =>
+            {
+                lock (attempts)
+                {
+                    attempts.Add(attempt);
+                    if (attempts.Count < 3)
+                    {
+                        throw new InvalidOperationException($"no broker yet ({attempts.Count})");
+                    }
+                }
+
+                return ValueTask.FromResult(MqttTestOptions.For(_broker));
+            },
+            MinReconnectDelay = TimeSpan.FromMilliseconds(10),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(20),
+        });
+
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+
+        Assert.Equal([0, 1, 2], attempts.Select(a => a.FailedAttempts));
+        Assert.Null(attempts[0].LastFailure);
+        Assert.Equal("no broker yet (2)", attempts[2].LastFailure!.Message);
+    }
+
+    [Fact]
     public async Task Tls_Connects_WhenTheBrokersCaIsTrusted()
     {
-        var options = TlsOptions(new MqttTlsOptions { TrustedCaCertificate = _broker.Certificates!.Ca });
+        await using var client = await ConnectedAsync(TlsOptions(new MqttTlsOptions { TrustedCaCertificate = _broker.Certificates!.Ca }));
 
-        await using var connection = await Connect(options);
-        await connection.PublishAsync(MqttMessage.FromString("tls/check", "ok", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
+        await client.PublishAsync(MqttMessage.FromString("tls/check", "ok", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
 
-        Assert.False(connection.IsClosed);
+        Assert.True(client.IsConnected);
     }
 
     [Fact]
     public async Task Tls_Connects_WhenUntrustedCertificatesAreAllowed()
     {
-        await using var connection = await Connect(TlsOptions(new MqttTlsOptions { AllowUntrustedCertificates = true }));
+        await using var client = await ConnectedAsync(TlsOptions(new MqttTlsOptions { AllowUntrustedCertificates = true }));
 
-        Assert.False(connection.IsClosed);
+        Assert.True(client.IsConnected);
     }
 
     [Fact]
     public async Task Tls_Fails_WhenTheCertificateIsNotTrusted() =>
-        await Assert.ThrowsAsync<AuthenticationException>(() => Connect(TlsOptions(new MqttTlsOptions())));
+        Assert.IsType<AuthenticationException>((await FirstFailureAsync(TlsOptions(new MqttTlsOptions()))).InnerException);
 
     [Fact]
     public async Task Tls_Fails_WhenTheHostNameDoesNotMatch_EvenWithTheCa() =>
-        await Assert.ThrowsAsync<AuthenticationException>(() => Connect(TlsOptions(new MqttTlsOptions { TrustedCaCertificate = _broker.Certificates!.Ca, TargetHost = "broker.example" })));
+        Assert.IsType<AuthenticationException>((await FirstFailureAsync(TlsOptions(new MqttTlsOptions { TrustedCaCertificate = _broker.Certificates!.Ca, TargetHost = "broker.example" }))).InnerException);
 
     [Fact]
     public async Task RetainedMessage_IsDelivered_ToALaterSubscriber()
     {
-        await using (var publisher = await Connect(MqttTestOptions.For(_broker)))
+        await using (var publisher = await ConnectedAsync(MqttTestOptions.For(_broker)))
         {
             await publisher.PublishAsync(MqttMessage.FromString("retained/topic", "kept", MqttQualityOfService.AtLeastOnce, retain: true), MqttTestOptions.Within());
         }
@@ -202,12 +246,12 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     {
         await using var recorder = await MessageRecorder.StartAsync(_broker, "will/#");
         var options = MqttTestOptions.For(_broker, will: MqttMessage.FromString("will/status", "offline", MqttQualityOfService.AtLeastOnce, retain: true));
-        var connection = await Connect(options);
+        await using var client = await ConnectedAsync(options);
 
-        connection.Abort();
+        client.Abort();
 
         var will = await recorder.WaitForAsync("will/status", "offline", TimeSpan.FromSeconds(10));
-        Assert.Equal("offline", will.PayloadAsString());
+        Assert.Equal(MqttQualityOfService.AtLeastOnce, will.QualityOfService);
     }
 
     [Fact]
@@ -215,16 +259,17 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     {
         await using var recorder = await MessageRecorder.StartAsync(_broker, "will/#");
         var options = MqttTestOptions.For(_broker, will: MqttMessage.FromString("will/status", "offline", MqttQualityOfService.AtLeastOnce));
-        var connection = await Connect(options);
-        await connection.PublishAsync(MqttMessage.FromString("will/status", "bye", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
+        var client = await ConnectedAsync(options);
+        await client.PublishAsync(MqttMessage.FromString("will/status", "bye", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
 
-        await connection.DisconnectAsync(MqttTestOptions.Within());
+        await client.StopAsync(MqttTestOptions.Within());
         await recorder.WaitForAsync("will/status", "bye", TimeSpan.FromSeconds(10));
         await recorder.Client.PublishAsync(MqttMessage.FromString("will/marker", "after", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
         await recorder.WaitForAsync("will/marker", "after", TimeSpan.FromSeconds(10));
 
         Assert.DoesNotContain(recorder.Messages, m => m.PayloadAsString() == "offline");
-        Assert.Null(await connection.Completion);
+        Assert.False(client.IsConnected);
+        await client.DisposeAsync();
     }
 
     [Fact]
@@ -273,6 +318,100 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessageTheBrokerAnswersByHangingUp_IsGivenUp_AndTheRestGetThrough()
+    {
+        // mosquitto drops a client that sends a packet over max_packet_size, every time it is sent again.
+        await using var strict = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { MaxPacketSize = 2048 });
+        await using var recorder = await MessageRecorder.StartAsync(strict, "size/#");
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            Client = MqttTestOptions.For(strict),
+            MinReconnectDelay = TimeSpan.FromMilliseconds(10),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(50),
+            MaxDeliveryAttempts = 3,
+        });
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+
+        var poison = client.PublishAsync(new MqttMessage("size/big", new byte[4096], MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+        var healthy = client.PublishAsync(MqttMessage.FromString("size/small", "fits", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+
+        await Assert.ThrowsAsync<MqttPublishDroppedException>(() => poison.WaitAsync(TimeSpan.FromSeconds(15)));
+        await healthy.WaitAsync(TimeSpan.FromSeconds(15));
+        await recorder.WaitForAsync("size/small", "fits", TimeSpan.FromSeconds(10));
+        Assert.Equal(3, strict.Log.Split('\n').Count(l => l.Contains("disconnected due to oversize packet", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task StopAsync_Completes_WhileAHandlerAwaitsAPublishThatCannotBeDelivered()
+    {
+        // A handler that answers a message by publishing at QoS 1 and awaiting it (as a device simulator or a bridge
+        // does) must not hold the stop up for ever: the stop fails the undelivered publish, and the handler ends.
+        await using var client = NewManaged(MqttTestOptions.For(_broker), reconnect: SlowReconnect);
+        var brokerGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlerPublish = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.SubscribeAsync("cmd", MqttQualityOfService.AtLeastOnce, async (_, _) =>
+        {
+            await brokerGone.Task;
+            var reply = client.PublishAsync(MqttMessage.FromString("reply", "r", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+            handlerPublish.TrySetResult(reply);
+            await reply;
+        }, CancellationToken.None);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+        await client.PublishAsync(MqttMessage.FromString("cmd", "go", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
+
+        await _broker.StopAsync();
+        await Eventually.TrueAsync(() => !client.IsConnected, TimeSpan.FromSeconds(10), "the client to notice");
+        brokerGone.SetResult();
+        var reply = await handlerPublish.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await client.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<MqttConnectionClosedException>(() => reply);
+    }
+
+    [Fact]
+    public async Task PublishAsync_AfterTheClientWasStopped_FailsAtOnce()
+    {
+        var client = await ConnectedAsync(MqttTestOptions.For(_broker));
+        await client.StopAsync(CancellationToken.None);
+
+        var late = client.PublishAsync(MqttMessage.FromString("late", "x", MqttQualityOfService.AtLeastOnce), CancellationToken.None);
+
+        await Assert.ThrowsAsync<MqttConnectionClosedException>(() => late.WaitAsync(TimeSpan.FromSeconds(10)));
+        await client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_RunsEveryHandler_WhenTwoSubscribeToTheSameFilter()
+    {
+        var received = new List<string>();
+        await using var client = NewManaged(MqttTestOptions.For(_broker));
+        await client.SubscribeAsync("shared/+", MqttQualityOfService.AtLeastOnce, Record("first"), CancellationToken.None);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+        await client.SubscribeAsync("shared/+", MqttQualityOfService.AtMostOnce, Record("second"), MqttTestOptions.Within());
+
+        await client.PublishAsync(MqttMessage.FromString("shared/a", "1", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
+
+        await Eventually.TrueAsync(() => { lock (received) { return received.Count == 2; } }, TimeSpan.FromSeconds(10), () => string.Join(", ", received));
+        lock (received)
+        {
+            Assert.Equal(["first:1", "second:1"], received);
+        }
+
+        MqttMessageHandler Record(string name) => (m, _) =>
+        {
+            lock (received)
+            {
+                received.Add($"{name}:{m.PayloadAsString()}");
+            }
+
+            return ValueTask.CompletedTask;
+        };
+    }
+
+    [Fact]
     public async Task ThrowingHandler_DoesNotStopLaterMessages()
     {
         var received = new List<string>();
@@ -318,26 +457,6 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IdleConnection_StaysUp_ThanksToPings()
-    {
-        var options = new MqttClientOptions
-        {
-            Host = _broker.Host,
-            Port = _broker.Port,
-            ClientId = "idle",
-            Username = _broker.Username,
-            Password = _broker.Password,
-            KeepAlive = TimeSpan.FromSeconds(1),
-        };
-        await using var connection = await Connect(options);
-
-        // mosquitto drops a client silent for 1.5 keep-alive periods; three pings in a row on an open connection prove them.
-        await Eventually.TrueAsync(() => connection.PingsSent >= 3 || connection.IsClosed, TimeSpan.FromSeconds(15), "three pings");
-
-        Assert.False(connection.IsClosed, connection.IsClosed ? (await connection.Completion)?.ToString() : null);
-    }
-
-    [Fact]
     public async Task SecondClient_SeesExactlyWhatWasPublished()
     {
         var messages = new (string Topic, byte[] Payload, bool Retain)[]
@@ -367,8 +486,22 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         Assert.Equal(expected, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    private static Task<MqttConnection> Connect(MqttClientOptions options) =>
-        MqttConnection.ConnectAsync(options, (_, _) => ValueTask.CompletedTask, null, null, MqttTestOptions.Within());
+    private static async Task<ManagedMqttClient> ConnectedAsync(MqttClientOptions options)
+    {
+        var client = NewManaged(options);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+        return client;
+    }
+
+    /// <summary>Why the first connection attempt failed.</summary>
+    private static async Task<Exception> FirstFailureAsync(MqttClientOptions options)
+    {
+        await using var client = NewManaged(options, reconnect: TimeSpan.FromMinutes(1));
+        await client.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => client.LastError is not null, TimeSpan.FromSeconds(10), "a failed attempt");
+        return client.LastError!;
+    }
 
     private static ManagedMqttClient NewManaged(MqttClientOptions options, MqttMessage? birth = null, int maxOfflineQueue = 1000, TimeSpan? reconnect = null) =>
         new(MqttTestOptions.Managed(options, birth, maxOfflineQueue, reconnect));

@@ -36,5 +36,13 @@ public sealed class OptionsValidationTests
         Assert.False(client.IsConnected);
     }
 
+    [Fact]
+    public async Task StartAsync_HonoursACancelledToken()
+    {
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions { Client = Client() });
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => client.StartAsync(new CancellationToken(canceled: true)));
+    }
+
     private static MqttClientOptions Client() => new() { Host = "localhost", ClientId = "valid" };
 }

@@ -79,5 +79,5 @@ public sealed class OutboundQueueTests
     }
 
     private static PendingPublish Pending(string topic) =>
-        new(MqttMessage.FromString(topic, "x", MqttQualityOfService.AtLeastOnce), _ => { });
+        new(MqttMessage.FromString(topic, "x", MqttQualityOfService.AtLeastOnce));
 }

@@ -206,6 +206,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
             .AppendLine($"allow_anonymous {(Options.AllowAnonymous ? "true" : "false")}")
             .AppendLine($"password_file {Path.Combine(_folder, "passwd")}")
             .AppendLine($"listener {Port} 127.0.0.1");
+        if (Options.MaxPacketSize is { } limit)
+        {
+            config.AppendLine($"max_packet_size {limit}");
+        }
+
         if (TlsPort is { } tls)
         {
             config.AppendLine($"listener {tls} 127.0.0.1")

@@ -9,6 +9,9 @@ public sealed class MosquittoBrokerOptions
     /// <summary>Home Assistant's broker refuses anonymous clients; so do we unless a test asks otherwise.</summary>
     public bool AllowAnonymous { get; init; }
 
+    /// <summary>When set, mosquitto disconnects a client that sends a larger packet (its max_packet_size).</summary>
+    public int? MaxPacketSize { get; init; }
+
     /// <summary>Also listen with TLS, using a CA and server certificate made for this broker.</summary>
     public bool Tls { get; init; }
 }

@@ -19,6 +19,9 @@ internal static partial class HomeAssistantLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Publishing to {Topic} failed: {Reason}")]
     public static partial void PublishFailed(ILogger logger, string topic, string reason);
 
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "The broker has not acknowledged {Count} messages within {Seconds:0.#} s; their states are sent again when next due")]
+    public static partial void NotAcknowledged(ILogger logger, int count, double seconds);
+
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Command on {Topic}: {Action}")]
     public static partial void Command(ILogger logger, string topic, string action);
 

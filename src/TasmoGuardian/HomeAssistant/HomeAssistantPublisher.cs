@@ -16,7 +16,9 @@ namespace TasmoGuardian.HomeAssistant;
 /// (and all of them at start-up, after a reconnection, and a few seconds after Home Assistant's birth), plus the
 /// non-retained events. Everyone else tells it what changed through events; all publishing happens on its own loop,
 /// so a slow broker never holds up a backup. A device that turns stale with time gets its problem state at that
-/// moment: a timer wakes the loop when the next device crosses stale_days.
+/// moment: a timer wakes the loop when the next device crosses stale_days. A retained payload counts as published
+/// only once the broker acknowledged it, so one that was lost (or is still waiting after a while) is sent again when
+/// it is next due instead of being skipped as unchanged.
 /// </summary>
 internal sealed class HomeAssistantPublisher : BackgroundService
 {
@@ -27,6 +29,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private static readonly TimeSpan LongestStaleWait = TimeSpan.FromHours(6);
 
     private readonly Channel<PublisherWork> _inbox = Channel.CreateUnbounded<PublisherWork>(new UnboundedChannelOptions { SingleReader = true });
+    // What the broker acknowledged last on each retained topic; read and written on the loop only.
     private readonly Dictionary<string, byte[]> _published = new(StringComparer.Ordinal);
     private readonly ManagedMqttClient _mqtt;
     private readonly DeviceRegistry _registry;
@@ -156,7 +159,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
     private async Task ProcessAsync(List<PublisherWork> batch, CancellationToken cancellationToken)
     {
-        var pending = new List<Task>();
+        var pending = new List<OutgoingMessage>();
         var now = _time.GetUtcNow();
         if (batch.FindLast(w => w is PublisherWork.PublishAll) is PublisherWork.PublishAll all)
         {
@@ -199,11 +202,11 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             {
                 case PublisherWork.Event e:
                     // Events are not retained: they must reach automations now or, after an outage, from the queue.
-                    pending.Add(_mqtt.PublishAsync(new MqttMessage(_topics.Event, e.Payload, MqttQualityOfService.AtLeastOnce), cancellationToken));
+                    pending.Add(new(_mqtt.PublishAsync(new MqttMessage(_topics.Event, e.Payload, MqttQualityOfService.AtLeastOnce), cancellationToken)));
                     break;
                 case PublisherWork.ClearOrphan orphan:
                     _published.Remove(orphan.Topic);
-                    pending.Add(_mqtt.PublishAsync(new MqttMessage(orphan.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken));
+                    pending.Add(new(_mqtt.PublishAsync(new MqttMessage(orphan.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtLeastOnce, retain: true), cancellationToken)));
                     HomeAssistantLog.ClearedOrphan(_logger, orphan.Topic);
                     break;
             }
@@ -212,7 +215,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         await AwaitAllAsync(pending);
     }
 
-    private async Task PublishAllAsync(string reason, DateTimeOffset now, List<Task> pending, CancellationToken cancellationToken)
+    private async Task PublishAllAsync(string reason, DateTimeOffset now, List<OutgoingMessage> pending, CancellationToken cancellationToken)
     {
         if (!_mqtt.IsConnected)
         {
@@ -237,14 +240,14 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         PublishedAll?.Invoke(this, EventArgs.Empty);
     }
 
-    private void PublishHub(DateTimeOffset now, bool force, List<Task> pending)
+    private void PublishHub(DateTimeOffset now, bool force, List<OutgoingMessage> pending)
     {
         var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays, _hubProblems.Snapshot());
         Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Any), HomeAssistantJsonContext.Relaxed.HubStatePayload, force, pending);
         Publish(_topics.HubAttributes, problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload, force, pending);
     }
 
-    private async Task PublishDeviceAsync(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<Task> pending, CancellationToken cancellationToken)
+    private async Task PublishDeviceAsync(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<OutgoingMessage> pending, CancellationToken cancellationToken)
     {
         var mac = device.Mac;
         if (device.HiddenInHomeAssistant)
@@ -290,7 +293,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         }
     }
 
-    private void Publish<T>(string topic, T payload, JsonTypeInfo<T> type, bool force, List<Task> pending)
+    private void Publish<T>(string topic, T payload, JsonTypeInfo<T> type, bool force, List<OutgoingMessage> pending)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, type);
         if (!force && _published.TryGetValue(topic, out var last) && last.AsSpan().SequenceEqual(bytes))
@@ -304,8 +307,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             return;
         }
 
-        _published[topic] = bytes;
-        pending.Add(_mqtt.PublishAsync(new MqttMessage(topic, bytes, MqttQualityOfService.AtLeastOnce, retain: true), _stopping));
+        pending.Add(new(_mqtt.PublishAsync(new MqttMessage(topic, bytes, MqttQualityOfService.AtLeastOnce, retain: true), _stopping), topic, bytes));
     }
 
     /// <summary>Wakes the loop when the next device turns stale, so its problem shows without waiting for anything else.</summary>
@@ -325,21 +327,42 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         _staleTimer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task AwaitAllAsync(List<Task> pending)
+    /// <summary>
+    /// Waits, within <see cref="PublisherSettings.AcknowledgementWait"/> for the whole batch, for the broker to
+    /// acknowledge what was sent, remembering each retained payload it did acknowledge. One still unacknowledged stays
+    /// with the client (it may yet arrive) but is not remembered: the next time it is due it goes out again.
+    /// </summary>
+    private async Task AwaitAllAsync(List<OutgoingMessage> pending)
     {
-        foreach (var task in pending)
+        var started = _time.GetTimestamp();
+        var unacknowledged = 0;
+        foreach (var message in pending)
         {
             try
             {
-                await task;
+                var left = _settings.AcknowledgementWait - _time.GetElapsedTime(started);
+                await message.Acknowledged.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
+                if (message.Topic is { } topic)
+                {
+                    _published[topic] = message.Payload!;
+                }
+            }
+            catch (TimeoutException)
+            {
+                unacknowledged++;
             }
             catch (MqttException ex)
             {
-                HomeAssistantLog.PublishFailed(_logger, "(queued message)", ex.Message);
+                HomeAssistantLog.PublishFailed(_logger, message.Topic ?? "(queued message)", ex.Message);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
             }
+        }
+
+        if (unacknowledged > 0)
+        {
+            HomeAssistantLog.NotAcknowledged(_logger, unacknowledged, _settings.AcknowledgementWait.TotalSeconds);
         }
     }
 

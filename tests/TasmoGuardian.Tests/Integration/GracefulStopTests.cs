@@ -35,6 +35,9 @@ public sealed class GracefulStopTests : IntegrationContext
         var file = Assert.Single(Folder.BackupFiles());
         Assert.StartsWith("Slow/", file, StringComparison.Ordinal);
         ProcessTests.AssertFilesAndRowsAgree(Folder);
+
+        // The broker acknowledged "offline" before the stop ended; the recorder may hear it a moment later.
+        await Recorder.WaitForAsync("tasmo_guardian/status", "offline", Waits.Short);
         var topics = Recorder.Messages.Select(m => (m.Topic, Payload: m.PayloadAsString())).ToList();
         var succeeded = topics.FindIndex(m => m.Topic == "tasmo_guardian/event" && m.Payload.Contains("backup_succeeded", StringComparison.Ordinal));
         var offline = topics.FindIndex(m => m == ("tasmo_guardian/status", "offline"));

@@ -38,15 +38,23 @@ internal sealed class GuardianApp : IAsyncDisposable
         LogLevel = LogLevel.Debug,
     };
 
-    public static async Task<GuardianApp> StartAsync(
+    public static Task<GuardianApp> StartAsync(
         MosquittoBroker broker,
+        TestFolder folder,
+        GuardianOptions? options = null,
+        Action<IServiceCollection>? services = null,
+        TimeProvider? time = null) =>
+        StartAsync(new MqttSettings(broker.Host, broker.Port, broker.Username, broker.Password, false, "the test"), folder, options, services, time);
+
+    /// <summary>The program against any broker, such as a <see cref="ScriptedBroker"/> that withholds an acknowledgement.</summary>
+    public static async Task<GuardianApp> StartAsync(
+        MqttSettings mqtt,
         TestFolder folder,
         GuardianOptions? options = null,
         Action<IServiceCollection>? services = null,
         TimeProvider? time = null)
     {
         options ??= DefaultOptions(folder);
-        var mqtt = new MqttSettings(broker.Host, broker.Port, broker.Username, broker.Password, false, "the test");
         var builder = Program.CreateBuilder(options, new GuardianPaths(folder.OptionsFile, folder.Data), BrokerSource.Fixed(mqtt), time);
         var logs = new CollectingLoggerProvider();
         builder.Logging.ClearProviders();
