@@ -2,6 +2,7 @@ using MQTTnet;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
 using MQTTnet.Implementations;
 
 namespace TasmoGuardian.Mqtt;
@@ -10,23 +11,19 @@ namespace TasmoGuardian.Mqtt;
 /// One connection to the broker: a fresh MQTTnet client, logged in, that is never reconnected. When it ends,
 /// <see cref="Ended"/> says why. The managed client makes a new one for every attempt, so nothing of an old connection
 /// (its pending acknowledgements, its events) can leak into the next. It is also the factory of its own MQTTnet
-/// channel adapter, to hear which of the messages handed to it were really written.
+/// channel adapter, to hear which sends failed.
 /// </summary>
 internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
 {
-    private static readonly MqttClientFactory Factory = new();
-    private static readonly MqttClientAdapterFactory Adapters = new();
-
     private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private readonly Queue<PendingPublish> _unwritten = new();
-    private readonly Action _publishWritten;
     private Task? _disconnecting;
+    private PendingPublish? _handing;
+    private bool _sendFailed;
 
     private BrokerConnection()
     {
-        _publishWritten = OnPublishWritten;
-        Client = Factory.CreateMqttClient(this);
+        Client = new MqttClient(this, MqttNetNullLogger.Instance);
         Client.DisconnectedAsync += e =>
         {
             lock (_gate)
@@ -101,19 +98,44 @@ internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
     }
 
     /// <summary>
-    /// The message is about to be handed to MQTTnet, which writes QoS 1 and 2 PUBLISHes in the order it was handed them
-    /// (one send lock, first come first served): the n-th written is the n-th handed.
+    /// Hands a QoS 1 or 2 message to MQTTnet (the caller holds the managed client's lock, so one at a time). From here
+    /// on it counts as written to this connection, unless its send fails after another send on this connection failed
+    /// already: the connection was then dead before its turn came. The first failing send may have been partly written,
+    /// and the broker may have acted on it (mosquitto drops an oversized packet on its header), so that one counts.
     /// </summary>
-    public void Handing(PendingPublish pending)
+    public Task<MqttClientPublishResult> Publish(PendingPublish pending, bool duplicate)
     {
-        lock (_unwritten)
+        pending.Written();
+        _handing = pending;
+        try
         {
-            _unwritten.Enqueue(pending);
+            return Client.PublishAsync(MqttNetMapping.Message(pending.Message, duplicate), CancellationToken.None);
+        }
+        catch
+        {
+            pending.Unwritten();
+            throw;
+        }
+        finally
+        {
+            _handing = null;
         }
     }
 
-    IMqttChannelAdapter IMqttClientAdapterFactory.CreateClientAdapter(MQTTnet.MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger) =>
-        new WriteObservingAdapter(Adapters.CreateClientAdapter(options, packetInspector, logger), _publishWritten);
+    /// <summary>
+    /// What MQTTnet's MqttClientAdapterFactory builds for TCP. Built here because that factory also names its WebSocket
+    /// channel, which would bring .NET's WebSocket client into the native program for nothing.
+    /// </summary>
+    IMqttChannelAdapter IMqttClientAdapterFactory.CreateClientAdapter(MQTTnet.MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
+    {
+        var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+        var adapter = new MqttChannelAdapter(new MqttTcpChannel(options), formatter, logger)
+        {
+            AllowPacketFragmentation = options.AllowPacketFragmentation,
+            PacketInspector = packetInspector,
+        };
+        return new SendObservingAdapter(adapter, this);
+    }
 
     /// <summary>Drops the socket without DISCONNECT, as a crash would: the broker then publishes our will.</summary>
     public void Abort()
@@ -144,15 +166,21 @@ internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
     /// <summary>What went wrong, as the layer below MQTTnet said it ("Connection refused", a certificate error).</summary>
     private static string Describe(Exception exception) => Cause(exception).Message;
 
-    private void OnPublishWritten()
-    {
-        PendingPublish? written;
-        lock (_unwritten)
-        {
-            _unwritten.TryDequeue(out written);
-        }
+    /// <summary>MQTTnet sends the PUBLISH of <see cref="Publish"/> within that call: the adapter asks which message it is.</summary>
+    internal PendingPublish? Handing => _handing;
 
-        written?.Written();
+    /// <summary>A send failed; <paramref name="message"/> is the QoS 1 or 2 message it carried, if any.</summary>
+    internal void SendFailed(PendingPublish? message)
+    {
+        lock (_gate)
+        {
+            if (_sendFailed)
+            {
+                message?.Unwritten();
+            }
+
+            _sendFailed = true;
+        }
     }
 
     private static Exception Cause(Exception exception)

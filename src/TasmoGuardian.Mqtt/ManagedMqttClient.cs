@@ -250,13 +250,17 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             }
 
             pending = new PendingPublish(message);
-            if (_connection is { } current && _outbound.WaitingCount == 0)
+            if (_connection is not { } current)
+            {
+                _outbound.Wait(pending);
+            }
+            else if (_outbound.WaitingCount == 0 && _outbound.InFlightCount < _options.MaxInFlight)
             {
                 SendLocked(current, pending);
             }
             else
             {
-                _outbound.Wait(pending);
+                _outbound.Hold(pending);
             }
         }
 
@@ -324,11 +328,10 @@ public sealed class ManagedMqttClient : IAsyncDisposable
     private void SendLocked(BrokerConnection connection, PendingPublish pending)
     {
         _outbound.Flying(pending);
-        connection.Handing(pending);
         Task<MqttClientPublishResult> sending;
         try
         {
-            sending = connection.Client.PublishAsync(MqttNetMapping.Message(pending.Message, pending.Attempts++ > 0), CancellationToken.None);
+            sending = connection.Publish(pending, duplicate: pending.Attempts++ > 0);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException)
         {
@@ -357,6 +360,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
             lock (_gate)
             {
                 pending.Node.List?.Remove(pending.Node);
+                SendWaitingLocked();
             }
 
             pending.Drop(new MqttPublishDroppedException($"The message for '{pending.Message.Topic}' could not be sent: {ex.Message}", ex));
@@ -366,6 +370,21 @@ public sealed class ManagedMqttClient : IAsyncDisposable
         lock (_gate)
         {
             _outbound.Acknowledged(pending);
+            SendWaitingLocked();
+        }
+    }
+
+    /// <summary>Sends the oldest waiting messages while the connection is up and the in-flight window has room.</summary>
+    private void SendWaitingLocked()
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        while (_outbound.InFlightCount < _options.MaxInFlight && _outbound.TakeNext() is { } next)
+        {
+            SendLocked(connection, next);
         }
     }
 
@@ -516,10 +535,7 @@ public sealed class ManagedMqttClient : IAsyncDisposable
                         }
                     }
 
-                    foreach (var waiting in _outbound.TakeWaiting())
-                    {
-                        SendLocked(connection, waiting);
-                    }
+                    SendWaitingLocked();
 
                     LastError = null;
                     _connectedSignal.TrySetResult();

@@ -26,6 +26,12 @@ public sealed class ManagedMqttClientOptions
     public int MaxOfflineQueue { get; init; } = 1000;
 
     /// <summary>
+    /// QoS 1 and 2 messages sent and not yet acknowledged at most; the next wait for an acknowledgement (in order).
+    /// Bounds what a burst (every discovery config at start-up) holds in memory at once.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 100;
+
+    /// <summary>
     /// How many connections may end while a QoS 1 or 2 message is the oldest one written and unacknowledged before it is
     /// given up. A message the broker answers by closing the connection would otherwise be resent after every
     /// reconnection, for ever, and hold back all that follow.
@@ -60,6 +66,7 @@ public sealed class ManagedMqttClientOptions
         Require(MaxReconnectDelay >= MinReconnectDelay, nameof(MaxReconnectDelay), "must not be shorter than MinReconnectDelay");
         Require(FailureReminderInterval > TimeSpan.Zero, nameof(FailureReminderInterval), "must be positive");
         Require(MaxOfflineQueue >= 1, nameof(MaxOfflineQueue), "must be at least 1");
+        Require(MaxInFlight >= 1, nameof(MaxInFlight), "must be at least 1");
         Require(MaxDeliveryAttempts >= 1, nameof(MaxDeliveryAttempts), "must be at least 1");
         Require(IncomingQueueCapacity >= 1, nameof(IncomingQueueCapacity), "must be at least 1");
         Require(OperationTimeout > TimeSpan.Zero, nameof(OperationTimeout), "must be positive");

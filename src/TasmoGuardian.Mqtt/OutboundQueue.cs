@@ -4,7 +4,8 @@ namespace TasmoGuardian.Mqtt;
 
 /// <summary>
 /// QoS 1 and 2 messages not yet acknowledged: waiting (offline, or behind older ones) or in flight on the current
-/// connection. Bounded: beyond <c>capacity</c> waiting messages the oldest is dropped. A message the broker answers
+/// connection. Bounded while offline: beyond <c>capacity</c> waiting messages the oldest is dropped; messages held
+/// behind those in flight on a live connection are not counted until that connection is lost. A message the broker answers
 /// by closing the connection would otherwise be resent for ever and hold back all that follow, so after
 /// <c>maxLosses</c> lost connections it is given up; a loss counts only against the oldest message that was really
 /// written to the lost connection, never against one that merely waited. Not thread-safe: the client holds its lock.
@@ -28,10 +29,26 @@ internal sealed class OutboundQueue
 
     public int InFlightCount => _inFlight.Count;
 
+    /// <summary>Waits for a connection; the oldest waiting beyond the capacity is dropped.</summary>
     public void Wait(PendingPublish pending)
     {
         _waiting.AddLast(pending.Node);
         Trim();
+    }
+
+    /// <summary>Waits behind the messages in flight on a live connection, which drains it: no bound until it is lost.</summary>
+    public void Hold(PendingPublish pending) => _waiting.AddLast(pending.Node);
+
+    /// <summary>The oldest waiting message, removed from the queue, or null.</summary>
+    public PendingPublish? TakeNext()
+    {
+        if (_waiting.First is not { } first)
+        {
+            return null;
+        }
+
+        _waiting.RemoveFirst();
+        return first.Value;
     }
 
     public void Flying(PendingPublish pending)

@@ -23,7 +23,7 @@ internal sealed class PendingPublish
     /// <summary>How often a connection ended while this was the oldest message written to it and not acknowledged.</summary>
     public int Losses { get; set; }
 
-    /// <summary>Its bytes reached the current connection (reset on every send).</summary>
+    /// <summary>It reached the current connection, as far as anyone can tell (reset on every send).</summary>
     public bool WasWritten => Volatile.Read(ref _written) != 0;
 
     public Task Completion => _completion.Task;
@@ -31,6 +31,8 @@ internal sealed class PendingPublish
     public void Sending() => Volatile.Write(ref _written, 0);
 
     public void Written() => Volatile.Write(ref _written, 1);
+
+    public void Unwritten() => Volatile.Write(ref _written, 0);
 
     public void Acknowledge() => _completion.TrySetResult();
 

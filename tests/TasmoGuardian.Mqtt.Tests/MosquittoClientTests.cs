@@ -221,6 +221,24 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QoS1Publishes_BeyondTheInFlightWindow_AllArrive_InOrder()
+    {
+        await using var recorder = await MessageRecorder.StartAsync(_broker, "window/#");
+        await using var client = new ManagedMqttClient(MqttTestOptions.Managed(MqttTestOptions.For(_broker)) is var o
+            ? new ManagedMqttClientOptions { Client = o.Client, MaxInFlight = 2, MaxOfflineQueue = 3 }
+            : null!);
+        await client.StartAsync(CancellationToken.None);
+        await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
+
+        // Twenty at once: two go out, the others wait their turn, and the offline bound of 3 does not apply to them.
+        var publishes = Enumerable.Range(0, 20).Select(i => client.PublishAsync(MqttMessage.FromString("window/x", $"{i}", MqttQualityOfService.AtLeastOnce), CancellationToken.None)).ToList();
+        await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromSeconds(15));
+
+        await Eventually.TrueAsync(() => recorder.Messages.Count == 20, TimeSpan.FromSeconds(10), () => recorder.Summary());
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"{i}"), recorder.Messages.Select(m => m.PayloadAsString()));
+    }
+
+    [Fact]
     public async Task QoS2Message_IsReceivedExactlyOnce()
     {
         var received = new List<string>();

@@ -78,6 +78,23 @@ public sealed class OutboundQueueTests
         Assert.Equal(["m3", "m4"], queue.TakeWaiting().Select(p => p.Message.Topic));
     }
 
+    [Fact]
+    public async Task MessagesHeldBehindTheWindow_AreNotBounded_UntilTheConnectionIsLost()
+    {
+        var queue = new OutboundQueue(capacity: 2, maxLosses: 5, NullLogger.Instance);
+        var flying = Pending("flying");
+        queue.Flying(flying);
+        var held = Enumerable.Range(1, 3).Select(i => Pending($"h{i}")).ToList();
+        held.ForEach(queue.Hold);
+
+        Assert.Equal(3, queue.WaitingCount);
+        queue.ConnectionLost();
+
+        await Assert.ThrowsAsync<MqttPublishDroppedException>(() => flying.Completion);
+        await Assert.ThrowsAsync<MqttPublishDroppedException>(() => held[0].Completion);
+        Assert.Equal(["h2", "h3"], queue.TakeWaiting().Select(p => p.Message.Topic));
+    }
+
     private static PendingPublish Pending(string topic) =>
         new(MqttMessage.FromString(topic, "x", MqttQualityOfService.AtLeastOnce));
 }

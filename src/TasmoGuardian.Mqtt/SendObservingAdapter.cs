@@ -9,19 +9,20 @@ using MQTTnet.Protocol;
 namespace TasmoGuardian.Mqtt;
 
 /// <summary>
-/// MQTTnet's own channel adapter, telling us each time a QoS 1 or 2 PUBLISH has been written to the connection.
-/// <see cref="IMqttClient.PublishAsync"/> only says when the acknowledgement came or the connection failed, but the
-/// outbound queue must know which messages really reached a connection that then died: only those can be to blame.
+/// MQTTnet's own channel adapter, telling its connection which sends failed. <see cref="IMqttClient.PublishAsync"/>
+/// only says that the acknowledgement came or that the connection failed, but the outbound queue must know which
+/// messages really reached a connection that then died: only those can be to blame
+/// (<see cref="BrokerConnection.Publish"/>).
 /// </summary>
-internal sealed class WriteObservingAdapter : IMqttChannelAdapter
+internal sealed class SendObservingAdapter : IMqttChannelAdapter
 {
     private readonly IMqttChannelAdapter _inner;
-    private readonly Action _publishWritten;
+    private readonly BrokerConnection _connection;
 
-    public WriteObservingAdapter(IMqttChannelAdapter inner, Action publishWritten)
+    public SendObservingAdapter(IMqttChannelAdapter inner, BrokerConnection connection)
     {
         _inner = inner;
-        _publishWritten = publishWritten;
+        _connection = connection;
     }
 
     public long BytesReceived => _inner.BytesReceived;
@@ -48,26 +49,23 @@ internal sealed class WriteObservingAdapter : IMqttChannelAdapter
 
     public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
+        var message = packet is MqttPublishPacket { QualityOfServiceLevel: not MqttQualityOfServiceLevel.AtMostOnce } ? _connection.Handing : null;
         var sending = _inner.SendPacketAsync(packet, cancellationToken);
-        if (packet is not MqttPublishPacket { QualityOfServiceLevel: not MqttQualityOfServiceLevel.AtMostOnce })
-        {
-            return sending;
-        }
-
-        if (sending.IsCompletedSuccessfully)
-        {
-            _publishWritten();
-            return sending;
-        }
-
-        return ObserveAsync(sending);
+        return sending.IsCompletedSuccessfully ? sending : ObserveAsync(sending, message);
     }
 
     public void Dispose() => _inner.Dispose();
 
-    private async Task ObserveAsync(Task sending)
+    private async Task ObserveAsync(Task sending, PendingPublish? message)
     {
-        await sending.ConfigureAwait(false);
-        _publishWritten();
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch
+        {
+            _connection.SendFailed(message);
+            throw;
+        }
     }
 }
