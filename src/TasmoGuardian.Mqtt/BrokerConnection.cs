@@ -122,6 +122,23 @@ internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
         }
     }
 
+    /// <summary>MQTTnet sends the PUBLISH of <see cref="Publish"/> within that call: the adapter asks which message it is.</summary>
+    public PendingPublish? Handing => _handing;
+
+    /// <summary>A send failed; <paramref name="message"/> is the QoS 1 or 2 message it carried, if any.</summary>
+    public void SendFailed(PendingPublish? message)
+    {
+        lock (_gate)
+        {
+            if (_sendFailed)
+            {
+                message?.Unwritten();
+            }
+
+            _sendFailed = true;
+        }
+    }
+
     /// <summary>
     /// What MQTTnet's MqttClientAdapterFactory builds for TCP. Built here because that factory also names its WebSocket
     /// channel, which would bring .NET's WebSocket client into the native program for nothing.
@@ -150,6 +167,7 @@ internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
     {
         try
         {
+            // On the system clock, as MQTTnet's own timeouts: a goodbye to a broker that has gone silent is not waited for long.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await Client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
         }
@@ -165,23 +183,6 @@ internal sealed class BrokerConnection : IMqttClientAdapterFactory, IDisposable
 
     /// <summary>What went wrong, as the layer below MQTTnet said it ("Connection refused", a certificate error).</summary>
     private static string Describe(Exception exception) => Cause(exception).Message;
-
-    /// <summary>MQTTnet sends the PUBLISH of <see cref="Publish"/> within that call: the adapter asks which message it is.</summary>
-    internal PendingPublish? Handing => _handing;
-
-    /// <summary>A send failed; <paramref name="message"/> is the QoS 1 or 2 message it carried, if any.</summary>
-    internal void SendFailed(PendingPublish? message)
-    {
-        lock (_gate)
-        {
-            if (_sendFailed)
-            {
-                message?.Unwritten();
-            }
-
-            _sendFailed = true;
-        }
-    }
 
     private static Exception Cause(Exception exception)
     {

@@ -16,6 +16,7 @@ public sealed class OptionsValidationTests
         { new ManagedMqttClientOptions { Client = Client(), MinReconnectDelay = TimeSpan.Zero }, "MinReconnectDelay must be positive." },
         { new ManagedMqttClientOptions { Client = Client(), MaxReconnectDelay = TimeSpan.FromMilliseconds(1) }, "MaxReconnectDelay must not be shorter than MinReconnectDelay." },
         { new ManagedMqttClientOptions { Client = Client(), MaxOfflineQueue = 0 }, "MaxOfflineQueue must be at least 1." },
+        { new ManagedMqttClientOptions { Client = Client(), MaxInFlight = 0 }, "MaxInFlight must be at least 1." },
         { new ManagedMqttClientOptions { Client = Client(), MaxDeliveryAttempts = 0 }, "MaxDeliveryAttempts must be at least 1." },
     };
 
