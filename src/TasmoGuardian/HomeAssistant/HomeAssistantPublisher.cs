@@ -45,6 +45,10 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<HomeAssistantPublisher> _logger;
     private readonly ITimer _staleTimer;
+
+    // Every device's state was published as of this instant: devices turning stale later still need the timer. Time
+    // moves on while a batch is published (and a clock can jump), so the timer is armed from here, not from "now".
+    private DateTimeOffset _statesPublishedAt = DateTimeOffset.MinValue;
     private CancellationToken _stopping;
 
     public HomeAssistantPublisher(
@@ -164,7 +168,10 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         if (batch.FindLast(w => w is PublisherWork.PublishAll) is PublisherWork.PublishAll all)
         {
             // Everything is republished anyway; the device and hub changes of this batch are part of it.
-            await PublishAllAsync(all.Reason, now, pending, cancellationToken);
+            if (await PublishAllAsync(all.Reason, now, pending, cancellationToken))
+            {
+                _statesPublishedAt = now;
+            }
         }
         else if (batch.Exists(w => w is PublisherWork.TimePassed))
         {
@@ -174,6 +181,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             }
 
             PublishHub(now, force: false, pending);
+            _statesPublishedAt = now;
         }
         else
         {
@@ -215,11 +223,11 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         await AwaitAllAsync(pending);
     }
 
-    private async Task PublishAllAsync(string reason, DateTimeOffset now, List<OutgoingMessage> pending, CancellationToken cancellationToken)
+    private async Task<bool> PublishAllAsync(string reason, DateTimeOffset now, List<OutgoingMessage> pending, CancellationToken cancellationToken)
     {
         if (!_mqtt.IsConnected)
         {
-            return;
+            return false;
         }
 
         var devices = _registry.Snapshot();
@@ -238,6 +246,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
         HomeAssistantLog.PublishedAll(_logger, devices.Count(d => !d.HiddenInHomeAssistant), reason);
         PublishedAll?.Invoke(this, EventArgs.Empty);
+        return true;
     }
 
     private void PublishHub(DateTimeOffset now, bool force, List<OutgoingMessage> pending)
@@ -313,13 +322,17 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     /// <summary>Wakes the loop when the next device turns stale, so its problem shows without waiting for anything else.</summary>
     private void ArmStaleTimer()
     {
-        var now = _time.GetUtcNow();
         var next = _registry.Snapshot()
             .Select(d => BackupProblem.StaleSince(d, _options.StaleDays))
-            .Where(due => due > now)
+            .Where(due => due > _statesPublishedAt)
             .Min();
-        var wait = next is { } due ? due - now : Timeout.InfiniteTimeSpan;
-        if (wait != Timeout.InfiniteTimeSpan && wait > LongestStaleWait)
+        var wait = next is { } due ? due - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (wait != Timeout.InfiniteTimeSpan && wait < TimeSpan.Zero)
+        {
+            // It turned stale while the last batch was being published: at once.
+            wait = TimeSpan.Zero;
+        }
+        else if (wait > LongestStaleWait)
         {
             wait = LongestStaleWait;
         }
