@@ -299,6 +299,9 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         var connects = 0;
         client.Connected += (_, _) => Interlocked.Increment(ref connects);
         await client.SubscribeAsync("restart/in", MqttQualityOfService.AtLeastOnce, (m, _) => { lock (received) { received.Add(m.PayloadAsString()); } return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        // The client hears its own queued message: the recorder may subscribe only after the client flushed its queue.
+        await client.SubscribeAsync("restart/out", MqttQualityOfService.AtLeastOnce, (m, _) => { lock (received) { received.Add(m.PayloadAsString()); } return ValueTask.CompletedTask; }, CancellationToken.None);
         await client.StartAsync(CancellationToken.None);
         await client.WaitUntilConnectedAsync(MqttTestOptions.Within());
 
@@ -310,7 +313,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
 
         await queued.WaitAsync(TimeSpan.FromSeconds(15));
         await recorder.WaitForAsync("restart/status", "online", TimeSpan.FromSeconds(10));
-        await recorder.WaitForAsync("restart/out", "while-offline", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => { lock (received) { return received.Contains("while-offline"); } }, TimeSpan.FromSeconds(10), "the queued message");
         await recorder.Client.PublishAsync(MqttMessage.FromString("restart/in", "after-restart", MqttQualityOfService.AtLeastOnce), MqttTestOptions.Within());
         await Eventually.TrueAsync(() => { lock (received) { return received.Contains("after-restart"); } }, TimeSpan.FromSeconds(10), "the restored subscription");
         Assert.Equal(2, Volatile.Read(ref connects));
@@ -319,8 +322,16 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     [Fact]
     public async Task OfflineQueue_DropsTheOldest_WhenFull_AndKeepsOrder()
     {
-        await using var client = NewManaged(MqttTestOptions.For(_broker), maxOfflineQueue: 3, reconnect: SlowReconnect);
-        await _broker.StopAsync();
+        // Offline by a wrong port, so the recorder is listening on the running broker before the client comes.
+        var online = 0;
+        await using var recorder = await MessageRecorder.StartAsync(_broker, "queue/#");
+        await using var client = new ManagedMqttClient(new ManagedMqttClientOptions
+        {
+            ClientFactory = (_, _) => ValueTask.FromResult(Volatile.Read(ref online) == 1 ? MqttTestOptions.For(_broker) : MqttTestOptions.For(_broker) with { Port = PortAllocator.FreeTcpPort() }),
+            MinReconnectDelay = TimeSpan.FromMilliseconds(20),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(100),
+            MaxOfflineQueue = 3,
+        });
         await client.StartAsync(CancellationToken.None);
 
         var publishes = Enumerable.Range(1, 5).Select(i => client.PublishAsync(MqttMessage.FromString("queue/x", $"m{i}", MqttQualityOfService.AtLeastOnce), CancellationToken.None)).ToList();
@@ -328,7 +339,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         await Assert.ThrowsAsync<MqttPublishDroppedException>(() => publishes[1]);
         Assert.Equal(3, client.OfflineQueueLength);
 
-        await using var recorder = await StartAgainAndRecord("queue/#");
+        Volatile.Write(ref online, 1);
         await Task.WhenAll(publishes.Skip(2)).WaitAsync(TimeSpan.FromSeconds(15));
         await Eventually.TrueAsync(() => recorder.Messages.Count == 3, TimeSpan.FromSeconds(10), () => recorder.Summary());
 
