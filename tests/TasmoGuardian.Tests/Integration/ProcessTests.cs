@@ -173,6 +173,26 @@ public sealed class ProcessTests : IntegrationContext
     }
 
     [Fact]
+    public async Task Program_IsTheNativeBuild_WhenCiNamesIt()
+    {
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+
+        var executable = program.ExecutablePath();
+
+        // .ci/run names the Native AOT program the add-on image ships; a developer's tests/run.sh runs the built dll.
+        if (Environment.GetEnvironmentVariable(GuardianProcess.ProgramVariable) is { Length: > 0 } named)
+        {
+            Assert.Equal(Path.GetFullPath(named), executable);
+            Assert.DoesNotContain(File.ReadLines($"/proc/{program.Id}/maps"), l => l.Contains("libcoreclr", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal("dotnet", Path.GetFileName(executable));
+        }
+    }
+
+    [Fact]
     public async Task MissingOptionsFile_MeansDefaults_AndALocalBroker()
     {
         await using var program = GuardianProcess.Start(["--options", Path.Combine(Folder.Root, "absent.json"), "--data-dir", Folder.Data]);
