@@ -50,10 +50,11 @@ COPY addon/rootfs /
 # config.yaml's timeout gives s6 itself longer still.
 # DOTNET_GCgen0size: the GC's first generation is sized from the CPU cache, several MiB, and a backup-all's many small
 # allocations grow the heap to it before the first collection; 1 MiB keeps the peak near the live data (README,
-# "Performance"). Only the environment variable sets it.
+# "Performance"). Only the environment variable sets it. The native runtime reads DOTNET_* numbers as hexadecimal
+# digits without a 0x prefix and silently ignores a value that has one.
 ENV TASMO_GUARDIAN_HEALTH_FILE=/tmp/tasmo_guardian.healthy \
     S6_SERVICES_GRACETIME=30000 \
-    DOTNET_GCgen0size=0x100000
+    DOTNET_GCgen0size=100000
 
 # The program touches the file every 15 s while its broker connection is up; the Supervisor's watchdog restarts an
 # unhealthy add-on.

@@ -271,8 +271,10 @@ public sealed partial class ConfigYamlTests
         // The builder sets the labels from config.yaml.
         Assert.DoesNotMatch(@"(?m)^LABEL", dockerfile);
 
-        // The memory settings the README's figures were measured with.
-        Assert.Contains("DOTNET_GCgen0size=0x100000", dockerfile, StringComparison.Ordinal);
+        // The memory settings the README's figures were measured with, in the form the native runtime reads: hexadecimal
+        // digits without 0x (it ignores "0x100000" without a word).
+        Assert.Contains("DOTNET_GCgen0size=100000", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"DOTNET_\w+=0[xX]", dockerfile);
 
         var run = Read("addon/rootfs/etc/services.d/tasmo-guardian/run");
         Assert.Contains("exec /opt/tasmo_guardian/TasmoGuardian --options /data/options.json --data-dir /data", run, StringComparison.Ordinal);
