@@ -23,7 +23,7 @@ internal static class FleetBenchmark
         var delay = TimeSpan.FromMilliseconds(Option(args, "--delay-ms", 50));
         var program = OptionText(args, "--program");
         // The add-on image's runtime settings (Dockerfile ENV), unless --env says otherwise.
-        var environment = new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x100000", ["DOTNET_EnableDiagnostics"] = "0" };
+        var environment = new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "100000" };
         foreach (var (key, value) in args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length).Select(p => args[p.i + 1].Split('=', 2)).Select(kv => (kv[0], kv[1])))
         {
             environment[key] = value.Length == 0 ? null : value;
@@ -82,7 +82,7 @@ internal static class FleetBenchmark
 
             var ideal = TimeSpan.FromTicks(delay.Ticks * n);
             sampler.Phase("first backup-all");
-            var first = await BackupAllAsync(recorder, states, guardian, n, ideal, "first backup-all (includes JIT warm-up)");
+            var first = await BackupAllAsync(recorder, states, guardian, n, ideal, "first backup-all");
             sampler.Phase("settling after the first backup-all");
             await Task.Delay(TimeSpan.FromSeconds(5));
             var afterRun = guardian.ResidentBytes();

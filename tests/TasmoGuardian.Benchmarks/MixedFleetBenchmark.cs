@@ -77,7 +77,7 @@ internal static class MixedFleetBenchmark
         var options = await BenchmarkSetup.WriteOptionsAsync(folder, broker, new Dictionary<string, object> { ["announce_discovery"] = false, ["devices"] = devices });
         try
         {
-            await using var guardian = GuardianProcess.Start(["--options", options, "--data-dir", Path.Combine(folder, "data")], new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x100000" }, program);
+            await using var guardian = GuardianProcess.Start(["--options", options, "--data-dir", Path.Combine(folder, "data")], new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "100000" }, program);
             await Eventually.TrueAsync(() => recorder.Messages.Select(m => m.Topic).Where(t => t.StartsWith("homeassistant/device/tasmo_guardian_", StringComparison.Ordinal)).Distinct().Count() == n, TimeSpan.FromMinutes(3), () => guardian.Output);
             Console.WriteLine($"all {n} devices listed");
             foreach (var pass in (string[])["first", "second"])

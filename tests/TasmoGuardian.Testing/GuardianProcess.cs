@@ -5,8 +5,8 @@ using System.Text;
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// The real program as a separate process (`dotnet TasmoGuardian.dll`), for what only a process can show: SIGKILL,
-/// SIGTERM, environment variables, resident memory.
+/// The real program as a separate process (the published native program, or `dotnet TasmoGuardian.dll`), for what only
+/// a process can show: SIGKILL, SIGTERM, environment variables, resident memory.
 /// </summary>
 public sealed class GuardianProcess : IAsyncDisposable
 {
@@ -35,11 +35,22 @@ public sealed class GuardianProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built program next to the sources (src/TasmoGuardian/bin/&lt;configuration&gt;/net10.0).</summary>
+    /// <summary>Names the program the tests start; .ci/run points it at the Native AOT build the add-on image ships.</summary>
+    public const string ProgramVariable = "TASMO_GUARDIAN_TEST_PROGRAM";
+
+    /// <summary>
+    /// The program named by <see cref="ProgramVariable"/>, else the built program next to the sources
+    /// (src/TasmoGuardian/bin/&lt;configuration&gt;/net10.0), so tests/run.sh works without a publish.
+    /// </summary>
     public static string ProgramPath
     {
         get
         {
+            if (Environment.GetEnvironmentVariable(ProgramVariable) is { Length: > 0 } named)
+            {
+                return File.Exists(named) ? Path.GetFullPath(named) : throw new FileNotFoundException($"{ProgramVariable} names {named}, which does not exist.");
+            }
+
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
             var root = RepositoryRoot();
             var path = Path.Combine(root, "src", "TasmoGuardian", "bin", configuration, "net10.0", "TasmoGuardian.dll");
@@ -62,7 +73,7 @@ public sealed class GuardianProcess : IAsyncDisposable
 
     public static GuardianProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? program = null)
     {
-        // A .dll runs on the shared runtime; anything else is a published, self-contained program.
+        // A .dll runs on the shared runtime; anything else is the published native program.
         program ??= ProgramPath;
         var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
         var info = new ProcessStartInfo(isDll ? "dotnet" : program)
@@ -139,6 +150,9 @@ public sealed class GuardianProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
     }
+
+    /// <summary>The file the kernel runs for this process (/proc/&lt;pid&gt;/exe): the native program, or dotnet.</summary>
+    public string ExecutablePath() => new FileInfo($"/proc/{_process.Id}/exe").LinkTarget ?? throw new InvalidOperationException("The process has no executable link.");
 
     /// <summary>Resident memory in bytes, from /proc.</summary>
     public long ResidentBytes() => Status("VmRSS");

@@ -262,22 +262,49 @@ public sealed partial class ConfigYamlTests
         var ciPublish = PublishFlags().Match(ci);
         Assert.True(dockerPublish.Success && ciPublish.Success);
         Assert.Equal(Flags(ciPublish.Value), Flags(dockerPublish.Value));
-        Assert.Matches(@"FROM ghcr\.io/home-assistant/base:\d+\.\d+", dockerfile);
-        Assert.Contains("linux-musl-x64", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("linux-musl-arm64", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("linux-x64", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("linux-arm64", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("-r linux-x64", ciPublish.Value, StringComparison.Ordinal);
         Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
         Assert.DoesNotContain("BUILD_FROM", dockerfile, StringComparison.Ordinal);
 
-        // The builder sets the labels from config.yaml; the base image has tzdata already.
+        // The builder sets the labels from config.yaml.
         Assert.DoesNotMatch(@"(?m)^LABEL", dockerfile);
-        Assert.DoesNotMatch(@"apk add[^\n]*tzdata", dockerfile);
 
-        // The memory settings the README's figures were measured with.
-        Assert.Contains("DOTNET_GCgen0size=0x100000", dockerfile, StringComparison.Ordinal);
+        // The memory settings the README's figures were measured with, in the form the native runtime reads: hexadecimal
+        // digits without 0x (it ignores "0x100000" without a word).
+        Assert.Contains("DOTNET_GCgen0size=100000", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"DOTNET_\w+=0[xX]", dockerfile);
 
         var run = Read("addon/rootfs/etc/services.d/tasmo-guardian/run");
         Assert.Contains("exec /opt/tasmo_guardian/TasmoGuardian --options /data/options.json --data-dir /data", run, StringComparison.Ordinal);
         Assert.Contains(Hosting.HealthFileService.Variable, dockerfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dockerfile_BuildsNativeAot_ForAGlibcNotNewerThanTheRuntimeImages()
+    {
+        var dockerfile = Read("Dockerfile");
+        var project = Read("src/TasmoGuardian/TasmoGuardian.csproj");
+        Assert.Contains("<PublishAot>true</PublishAot>", project, StringComparison.Ordinal);
+
+        // glibc of each release (Ubuntu 24.04 and 26.04: 2.39 and 2.42; Debian 12 and 13: 2.36 and 2.41): a program
+        // linked against a newer glibc than the runtime image's does not start there.
+        var glibc = new Dictionary<string, Version> { ["noble"] = new(2, 39), ["resolute"] = new(2, 42), ["bookworm"] = new(2, 36), ["trixie"] = new(2, 41) };
+        var stages = Regex.Matches(dockerfile, @"(?m)^FROM (\S+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, stages.Count);
+        var sdk = Regex.Match(stages[0], @"^mcr\.microsoft\.com/dotnet/sdk:10\.0-(?<release>[a-z]+)-aot$");
+        Assert.True(sdk.Success, $"the build stage is the .NET 10 SDK with the Native AOT toolchain: {stages[0]}");
+        var runtime = Regex.Match(stages[1], @"^ghcr\.io/home-assistant/base-debian:(?<release>[a-z]+)$");
+        Assert.True(runtime.Success, $"the runtime stage is Home Assistant's Debian base image: {stages[1]}");
+        Assert.True(glibc[runtime.Groups["release"].Value] >= glibc[sdk.Groups["release"].Value], $"{stages[1]} has an older glibc than {stages[0]}");
+
+        // Native AOT compiles for the platform it runs on; a build stage pinned to the build machine would put an amd64
+        // program into an aarch64 image.
+        Assert.DoesNotContain("BUILDPLATFORM", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("musl", project, StringComparison.Ordinal);
+        Assert.Matches(@"apt-get install[^\n]*libssl3t64", dockerfile);
+        Assert.Contains("cp /publish/TasmoGuardian /publish/libe_sqlite3.so /app/", dockerfile, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -173,6 +173,46 @@ public sealed class ProcessTests : IntegrationContext
     }
 
     [Fact]
+    public async Task Program_IsTheNativeBuild_WhenCiNamesIt()
+    {
+        await using var program = Start(OptionsFile.For(Broker, Folder));
+        await Recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+
+        var executable = program.ExecutablePath();
+
+        // .ci/run names the Native AOT program the add-on image ships; a developer's tests/run.sh runs the built dll.
+        if (Environment.GetEnvironmentVariable(GuardianProcess.ProgramVariable) is { Length: > 0 } named)
+        {
+            Assert.Equal(Path.GetFullPath(named), executable);
+            Assert.DoesNotContain(File.ReadLines($"/proc/{program.Id}/maps"), l => l.Contains("libcoreclr", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal("dotnet", Path.GetFileName(executable));
+        }
+    }
+
+    [Fact]
+    public async Task MqttTls_ConnectsThroughTheSystemsTrustStore()
+    {
+        // The native program loads OpenSSL at run time, as it will from the add-on image; the broker's private CA is
+        // made the system's trust store through OpenSSL's SSL_CERT_FILE, as a CA bundle would be in the image.
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
+        var caFile = Path.Combine(Folder.Root, "ca.pem");
+        await File.WriteAllTextAsync(caFile, broker.Certificates!.Ca.ExportCertificatePem());
+        await using var recorder = await MessageRecorder.StartAsync(broker, "tasmo_guardian/status");
+        var options = OptionsFile.For(broker, Folder);
+        options["mqtt_host"] = "localhost";
+        options["mqtt_port"] = broker.TlsPort!.Value;
+        options["mqtt_tls"] = true;
+
+        await using var program = Start(options, new Dictionary<string, string?> { ["SSL_CERT_FILE"] = caFile, ["SSL_CERT_DIR"] = Folder.Root });
+
+        await recorder.WaitForAsync("tasmo_guardian/status", "online", Waits.Long);
+        Assert.Contains($"mqtts://localhost:{broker.TlsPort}", program.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingOptionsFile_MeansDefaults_AndALocalBroker()
     {
         await using var program = GuardianProcess.Start(["--options", Path.Combine(Folder.Root, "absent.json"), "--data-dir", Folder.Data]);
