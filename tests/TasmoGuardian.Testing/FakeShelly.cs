@@ -385,6 +385,7 @@ public sealed class FakeShelly : IAsyncDisposable
     {
         if (message.PayloadAsString() == "announce")
         {
+            // The fields clients read from shellies/announce (research §4.1); no capture of its bytes is in the fixtures.
             var announce = new JsonObject { ["id"] = Id, ["model"] = (string?)_deviceInfo["type"], ["mac"] = Mac, ["ip"] = Address.ToString(), ["new_fw"] = false, ["fw_ver"] = (string?)_deviceInfo["fw"] };
             await _mqtt!.PublishAsync(MqttMessage.FromString("shellies/announce", FixtureFiles.Write(announce), MqttQualityOfService.AtMostOnce), cancellationToken);
         }

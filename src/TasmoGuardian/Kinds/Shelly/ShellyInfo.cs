@@ -62,8 +62,9 @@ internal sealed record ShellyInfo(Mac Mac, int Generation, string Id, string? Na
     /// Gen1's <c>fw</c> is a build id, <c>&lt;yyyyMMdd-HHmmss&gt;/v&lt;version&gt;&lt;build suffix&gt;</c>: the suffix is
     /// <c>@&lt;8 hex&gt;</c> (once with a trailing <c>+</c>) up to v1.9 and <c>-g&lt;7 hex&gt;</c> from v1.10
     /// (<c>20230913-112003/v1.14.0-gcb84623</c> → <c>1.14.0</c>). A pre-release part (<c>-rc3</c>, <c>-hotfix2</c>) names
-    /// another release than the final one, so it stays, as WLED's <c>0.15.0-b3</c> does; a branch build
-    /// (<c>master@2bc16496</c>) has no version.
+    /// another release than the final one, so it stays, as WLED's <c>0.15.0-b3</c> does. A build of a branch has its
+    /// name where a release has <c>v</c> and the version (<c>master@2bc16496</c>,
+    /// <c>1047-long-id-for-shelly-devices@a0661583</c>): no version.
     /// </summary>
     public static string? Gen1Version(string? firmware)
     {
@@ -74,10 +75,12 @@ internal sealed record ShellyInfo(Mac Mac, int Generation, string Id, string? Na
 
         var slash = firmware.IndexOf('/', StringComparison.Ordinal);
         var text = slash < 0 ? firmware : firmware[(slash + 1)..];
-        if (text.StartsWith('v'))
+        if (!text.StartsWith('v'))
         {
-            text = text[1..];
+            return null;
         }
+
+        text = text[1..];
 
         var at = text.IndexOf('@', StringComparison.Ordinal);
         if (at >= 0)

@@ -63,6 +63,8 @@ public sealed class ShellyTests
     [InlineData("20190531-075812/v1.5.0-hotfix2@022ec015", "1.5.0-hotfix2")]
     [InlineData("20231107-162940/v1.14.1-rc1-g0617c15", "1.14.1-rc1")]
     [InlineData("20161223-111304/master@2bc16496", null)]
+    [InlineData("20191217-140757/1047-long-id-for-shelly-devices@a0661583", null)] // https://pastebin.com/Xma9epmT (a Shelly 1, 2022)
+    [InlineData("v1.14.0-gcb84623", "1.14.0")]
     [InlineData("", null)]
     [InlineData(null, null)]
     public void Gen1Version_IsTheContractForm_WithoutBuildIdOrCommit_KeepingPreReleaseParts(string? firmware, string? expected) =>
