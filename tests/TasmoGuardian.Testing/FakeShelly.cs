@@ -1,78 +1,272 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TasmoGuardian.Mqtt;
 
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// A Shelly's web server on its own loopback address and port 80, Gen1 or Gen2+ as the firmware behaves
-/// (research §4.1, §4.2): <c>/shelly</c> open to all; Gen1 <c>/settings</c> and <c>/settings/actions</c> behind Basic
-/// auth; Gen2 RPC on <c>/rpc/&lt;Method&gt;</c> behind a real Digest challenge (SHA-256, realm = the device id), scripts
-/// read in chunks with <c>left</c>, KVS in pages. Optionally it announces itself on MQTT as the firmware does.
+/// A Shelly's web server on its own loopback address and port 80, answering from captured answers of real devices
+/// (tests/fixtures/shelly, <see cref="ShellyFirmware"/>) with only this device's own values put in: MAC (and the ids and
+/// host names made from it), name, address, uptime, authentication. Gen1: <c>/shelly</c> open to all, the rest behind
+/// Basic auth (realm "Shelly"). Gen2 and later: RPC on <c>/rpc/&lt;Method&gt;</c> (GET with JSON query values, or POST
+/// with the parameters as a JSON body; method names in any case), behind a Digest challenge as the firmware sends it
+/// (SHA-256, realm = the device id, no body, the nonce form of its firmware). Its configuration, scripts, KVS,
+/// schedules and webhooks are kept as JSON nodes, the form the device answers them in. Optionally it announces itself
+/// on MQTT as the firmware does.
 /// </summary>
 public sealed class FakeShelly : IAsyncDisposable
 {
     private readonly FakeHttpServer _server;
-    private readonly string _nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    private readonly JsonObject _deviceInfo;
+    private readonly JsonObject? _settings;
+    private readonly JsonObject? _gen1Status;
+    private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+    private long _startedAt = Stopwatch.GetTimestamp();
+    private long _answersAgainAt;
+    private int _restarts;
+    private string? _password;
     private ManagedMqttClient? _mqtt;
 
-    private FakeShelly(int generation, string mac, IPAddress address)
+    private FakeShelly(ShellyFirmware firmware, string mac, IPAddress address)
     {
-        Generation = generation;
+        Firmware = firmware;
         Mac = mac;
         Address = address;
-        Id = generation >= 2 ? $"shellyplus1pm-{mac.ToLowerInvariant()}" : $"shelly1-{mac[6..]}";
+        _deviceInfo = FixtureFiles.Object(firmware.DeviceInfo);
+        Generation = (int?)_deviceInfo["gen"] ?? 1;
+        _deviceInfo["mac"] = mac;
+        if (Generation >= 2)
+        {
+            var capturedId = (string)_deviceInfo["id"]!;
+            Id = $"{capturedId[..capturedId.LastIndexOf('-')]}-{mac.ToLowerInvariant()}";
+            _deviceInfo["id"] = Id;
+            Config = FixtureFiles.Object(ShellyFirmware.Gen2Config);
+            var device = Config["sys"]!["device"]!.AsObject();
+            Replace(Config, (string)device["mac"]!, mac);
+            device["name"] = _deviceInfo["name"]?.DeepClone();
+            device["fw_id"] = (string?)_deviceInfo["fw_id"];
+            Config["mqtt"]!["client_id"] = Id;
+            Config["mqtt"]!["topic_prefix"] = Id;
+            Status = FixtureFiles.Object(firmware.Status!);
+            Replace(Status, (string)Status["sys"]!["mac"]!, mac);
+            Status["wifi"]!["sta_ip"] = address.ToString();
+            SeedGen2State();
+        }
+        else
+        {
+            _settings = firmware.Settings is null ? null : FixtureFiles.Object(firmware.Settings);
+            _gen1Status = firmware.Status is null ? null : FixtureFiles.Object(firmware.Status);
+            if (_settings is not null)
+            {
+                var settingsMac = (string)_settings["device"]!["mac"]!;
+                Replace(_settings, settingsMac, mac);
+
+                // Older ids carry the last six hex digits only (shellyplug-s-C38EAB).
+                Replace(_settings, settingsMac[6..], mac[6..]);
+                _settings["fw"] = (string?)_deviceInfo["fw"];
+                _settings["build_info"]!["build_id"] = (string?)_deviceInfo["fw"];
+            }
+
+            if (_gen1Status is not null)
+            {
+                Replace(_gen1Status, (string)_gen1Status["mac"]!, mac);
+                _gen1Status["wifi_sta"]!["ip"] = address.ToString();
+                _gen1Status["update"]!["old_version"] = (string?)_deviceInfo["fw"];
+                _gen1Status["update"]!["new_version"] = (string?)_deviceInfo["fw"];
+            }
+
+            Id = (string?)_settings?["device"]?["hostname"] ?? $"shelly1-{mac}";
+            Config = [];
+            Status = [];
+        }
+
+        Password = null;
         _server = new FakeHttpServer(address, 80, HandleAsync);
     }
 
+    public ShellyFirmware Firmware { get; }
+
     public int Generation { get; }
 
+    /// <summary>12 upper-case hex digits, as the firmware writes its own MAC.</summary>
     public string Mac { get; }
 
     public IPAddress Address { get; }
 
     public string Host => _server.HostAndPort;
 
+    /// <summary>Gen2+: the device id (<c>shellyplus1pm-441793d69718</c>), realm and MQTT prefix; Gen1: its host name.</summary>
     public string Id { get; }
 
-    public string Name { get; set; } = "Boiler relay";
+    /// <summary>The name the device was given (Gen1 <c>/settings</c> <c>name</c>, Gen2 <c>name</c>); null: none.</summary>
+    public string? Name
+    {
+        get => Generation >= 2 ? (string?)_deviceInfo["name"] : (string?)_settings?["name"];
+        set
+        {
+            if (Generation >= 2)
+            {
+                _deviceInfo["name"] = value;
+                Config["sys"]!["device"]!["name"] = value;
+            }
+            else if (_settings is not null)
+            {
+                _settings["name"] = value;
+            }
+        }
+    }
 
-    public string Version { get; set; } = "1.4.4";
+    /// <summary>Gen2+ <c>ver</c> (setting it moves <c>fw_id</c> along when that holds the version); Gen1: null.</summary>
+    public string? Version
+    {
+        get => (string?)_deviceInfo["ver"];
+        set
+        {
+            if (Generation < 2 || value is null)
+            {
+                throw new InvalidOperationException("Only a Gen2+ fake has a \"ver\" to set.");
+            }
 
-    /// <summary>The web password; null: none.</summary>
-    public string? Password { get; set; }
+            var old = (string)_deviceInfo["ver"]!;
+            var firmwareId = ((string?)_deviceInfo["fw_id"])?.Replace("/" + old, "/" + value, StringComparison.Ordinal);
+            _deviceInfo["ver"] = value;
+            _deviceInfo["fw_id"] = firmwareId;
+            Config["sys"]!["device"]!["fw_id"] = firmwareId;
+        }
+    }
 
-    /// <summary>Gen2: Script.GetCode never gives more than this many bytes at a time.</summary>
+    /// <summary>The web password (Gen1 login, Gen2 <c>admin</c>); null: none. The identity answers say whether one is set.</summary>
+    public string? Password
+    {
+        get => _password;
+        set
+        {
+            _password = value;
+            if (Generation >= 2)
+            {
+                _deviceInfo["auth_en"] = value is not null;
+                if (_deviceInfo.ContainsKey("auth_domain"))
+                {
+                    _deviceInfo["auth_domain"] = value is null ? null : Id;
+                }
+            }
+            else
+            {
+                _deviceInfo["auth"] = value is not null;
+                if (_settings?["login"] is JsonObject login)
+                {
+                    login["enabled"] = value is not null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Gen2: Script.GetCode never gives more than this many bytes at a time (the firmware's limit is not documented).</summary>
     public int ChunkSize { get; set; } = 1024;
 
-    /// <summary>Gen2 scripts by id: name and code.</summary>
-    public Dictionary<int, (string Name, string Code)> Scripts { get; } = new()
-    {
-        [1] = ("heating.js", "let t = 0;\n" + string.Concat(Enumerable.Repeat("Shelly.call(\"Switch.Set\", {id: 0, on: t > 21});\n", 60))),
-        [3] = ("night light", "print('hello');\n"),
-    };
+    /// <summary>Gen2: KVS.GetMany items per page (firmware 1.5 and later; 11 measured on 2.0.0).</summary>
+    public int KvsPageSize { get; set; } = 11;
 
-    /// <summary>Gen2 KVS items; paged by three, as firmware 1.5 and later do.</summary>
-    public Dictionary<string, string> Kvs { get; } = new() { ["a"] = "1", ["b"] = "2", ["c"] = "3", ["d"] = "4", ["e"] = "5" };
-
-    /// <summary>Gen2: the device has no Schedule component (Wall Display, some Pro models).</summary>
+    /// <summary>Gen2: the device has no Schedule component: Schedule.List has no handler.</summary>
     public bool WithoutSchedules { get; set; }
+
+    /// <summary>Gen2: the device has no KVS (Wall Display): KVS.GetMany fails with -114.</summary>
+    public bool WithoutKvs { get; set; }
 
     public ShellyBehavior Behavior { get; set; } = ShellyBehavior.Ok;
 
+    /// <summary>How long a restart keeps the device silent.</summary>
+    public TimeSpan RestartTime { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>Seconds since the last start, as <c>uptime</c> reports it.</summary>
+    public long UptimeSeconds => Math.Max(0, (long)Stopwatch.GetElapsedTime(Volatile.Read(ref _startedAt)).TotalSeconds);
+
+    /// <summary>Gen1: the /settings answer; null for a shape without a captured one.</summary>
+    public JsonObject? Settings => _settings;
+
+    /// <summary>Gen2: the Shelly.GetConfig answer, one node per component (<c>sys</c>, <c>mqtt</c>, <c>switch:0</c>, …).</summary>
+    public JsonObject Config { get; }
+
+    /// <summary>Gen2: the Shelly.GetStatus answer; <c>sys.uptime</c> and the store revisions are filled in when asked.</summary>
+    public JsonObject Status { get; }
+
+    /// <summary>Gen2: the Script.List entries (<c>id</c>, <c>name</c>, <c>enable</c>, <c>running</c>).</summary>
+    public JsonArray Scripts { get; } = [];
+
+    /// <summary>Gen2: each script's code by id.</summary>
+    public Dictionary<long, string> ScriptCode { get; } = [];
+
+    /// <summary>Gen2: the KVS items in the order they were set (<c>key</c>, <c>etag</c>, <c>value</c>).</summary>
+    public JsonArray Kvs { get; } = [];
+
+    public long KvsRevision { get; private set; }
+
+    /// <summary>Gen2: the Schedule.List answer (<c>jobs</c>, and <c>rev</c> from firmware 1.0).</summary>
+    public JsonObject Schedules { get; private set; } = [];
+
+    /// <summary>Gen2: the Webhook.List answer (<c>hooks</c>, <c>rev</c>).</summary>
+    public JsonObject Webhooks { get; private set; } = [];
+
     public IReadOnlyList<FakeHttpRequest> Requests => _server.Requests;
 
-    public static FakeShelly Start(int generation = 2)
+    /// <summary>A Gen2 Plus 1PM (firmware 1.7.5) or a Gen1 Shelly 1 (v1.14.0).</summary>
+    public static FakeShelly Start(int generation = 2) => Start(generation >= 2 ? ShellyFirmware.Gen2 : ShellyFirmware.Gen1);
+
+    public static FakeShelly Start(ShellyFirmware firmware)
     {
+        ArgumentNullException.ThrowIfNull(firmware);
         var mac = $"A8032A{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
-        return new FakeShelly(generation, mac, LoopbackAddresses.Next());
+        return new FakeShelly(firmware, mac, LoopbackAddresses.Next());
+    }
+
+    /// <summary>Gen2: adds a script as Script.Create and Script.PutCode would; returns its id.</summary>
+    public long AddScript(string name, string code, bool enable = false)
+    {
+        var id = Scripts.Select(s => (long)s!["id"]!).DefaultIfEmpty(0).Max() + 1;
+        Scripts.Add(new JsonObject { ["id"] = id, ["name"] = name, ["enable"] = enable, ["running"] = false });
+        ScriptCode[id] = code;
+        return id;
+    }
+
+    /// <summary>Gen2: sets a KVS item as KVS.Set does: a new etag, the store's revision moves on.</summary>
+    public void SetKvs(string key, JsonNode? value)
+    {
+        var item = Kvs.OfType<JsonObject>().FirstOrDefault(i => (string?)i["key"] == key);
+        var etag = Etag(key, value);
+        if (item is null)
+        {
+            Kvs.Add(new JsonObject { ["key"] = key, ["etag"] = etag, ["value"] = value?.DeepClone() });
+        }
+        else
+        {
+            item["etag"] = etag;
+            item["value"] = value?.DeepClone();
+        }
+
+        KvsRevision++;
+    }
+
+    /// <summary>The device reboots: silent for <see cref="RestartTime"/>, then its uptime starts again.</summary>
+    public void Restart()
+    {
+        Interlocked.Increment(ref _restarts);
+        var back = Stopwatch.GetTimestamp() + (long)(RestartTime.TotalSeconds * Stopwatch.Frequency);
+        Volatile.Write(ref _answersAgainAt, back);
+        Volatile.Write(ref _startedAt, back);
     }
 
     /// <summary>Connects to the broker as the firmware's MQTT client does: Gen1 answers announce requests, Gen2 publishes online and answers RPC.</summary>
     public async Task ConnectAsync(MosquittoBroker broker)
     {
+        ArgumentNullException.ThrowIfNull(broker);
         _mqtt = new ManagedMqttClient(new ManagedMqttClientOptions
         {
             Client = new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "shelly-" + Mac, Username = broker.Username, Password = broker.Password },
@@ -107,41 +301,122 @@ public sealed class FakeShelly : IAsyncDisposable
         await _server.DisposeAsync();
     }
 
-    private string DeviceInfo() => Generation >= 2
-        ? $$"""{"name":"{{Name}}","id":"{{Id}}","mac":"{{Mac}}","slot":0,"model":"SNSW-001P16EU","gen":{{Generation}},"fw_id":"20231107-164738/{{Version}}-g1e4b3f6","ver":"{{Version}}","app":"Plus1PM","auth_en":{{(Password is null ? "false" : "true")}},"auth_domain":"{{Id}}"}"""
-        : $$"""{"type":"SHSW-1","mac":"{{Mac}}","auth":{{(Password is null ? "false" : "true")}},"fw":"20230913-112003/v{{Version}}@2f6c6d6d","discoverable":true,"longid":1,"num_outputs":1}""";
+    /// <summary>Every string in <paramref name="node"/> with the captured device's MAC (or short id) in either case replaced by this one's.</summary>
+    private static void Replace(JsonNode? node, string captured, string own)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o.ToList())
+                {
+                    if (child is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        o[key] = Substitute(text, captured, own);
+                    }
+                    else
+                    {
+                        Replace(child, captured, own);
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        a[i] = Substitute(text, captured, own);
+                    }
+                    else
+                    {
+                        Replace(a[i], captured, own);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static string Substitute(string text, string captured, string own) => text
+        .Replace(captured.ToUpperInvariant(), own.ToUpperInvariant(), StringComparison.Ordinal)
+        .Replace(captured.ToLowerInvariant(), own.ToLowerInvariant(), StringComparison.Ordinal);
+
+    /// <summary>The device makes an item's etag itself (base64, research: <c>64qBCCQKaCeLdQ8KPW4E+JzA==</c>).</summary>
+    private static string Etag(string key, JsonNode? value) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key + "\n" + FixtureFiles.Write(value)))[..16]);
+
+    private static JsonObject Error(long code, string message) => new() { ["code"] = code, ["message"] = message };
+
+    /// <summary>The firmware's major and minor version from <c>ver</c> ("1.5.0-beta2" → (1, 5)).</summary>
+    private (int Major, int Minor) Release()
+    {
+        var parts = ((string?)_deviceInfo["ver"] ?? "0.0").Split('.', '-');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), parts.Length > 1 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var minor) ? minor : 0);
+    }
+
+    /// <summary>What the captures hold besides the answers themselves: the documented examples of each store, with a script long enough for many chunks.</summary>
+    private void SeedGen2State()
+    {
+        foreach (var script in FixtureFiles.Object("shelly/shelly_gen2_script_list_doc.json")["scripts"]!.AsArray())
+        {
+            Scripts.Add(script!.DeepClone());
+        }
+
+        // Script code is the user's own text: illustrative.
+        ScriptCode[1] = "let t = 0;\n" + string.Concat(Enumerable.Repeat("Shelly.call(\"Switch.Set\", {id: 0, on: t > 21});\n", 60));
+        ScriptCode[2] = "print('hello');\n";
+        foreach (var (key, item) in FixtureFiles.Object("shelly/shelly_gen2_kvs_getmany_pre1.5_map.json")["items"]!.AsObject())
+        {
+            Kvs.Add(new JsonObject { ["key"] = key, ["etag"] = item!["etag"]!.DeepClone(), ["value"] = item["value"]?.DeepClone() });
+            KvsRevision++;
+        }
+
+        Schedules = FixtureFiles.Object("shelly/shelly_gen2_schedule_list_doc-0.x_no-rev.json");
+        if (Release().Major >= 1)
+        {
+            // The revision came with firmware 1.0 (the 0.x docs show none); where it sits is not captured.
+            Schedules["rev"] = (long)Schedules["jobs"]!.AsArray().Count;
+        }
+
+        Webhooks = FixtureFiles.Object("shelly/shelly_gen2_webhook_list_doc-fields.json");
+    }
 
     private async ValueTask OnGen1CommandAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         if (message.PayloadAsString() == "announce")
         {
-            await _mqtt!.PublishAsync(MqttMessage.FromString("shellies/announce", $$"""{"id":"{{Id}}","model":"SHSW-1","mac":"{{Mac}}","ip":"{{Address}}","new_fw":false,"fw_ver":"20230913-112003/v{{Version}}@2f6c6d6d"}""", MqttQualityOfService.AtMostOnce), cancellationToken);
+            // The fields clients read from shellies/announce (research §4.1); no capture of its bytes is in the fixtures.
+            var announce = new JsonObject { ["id"] = Id, ["model"] = (string?)_deviceInfo["type"], ["mac"] = Mac, ["ip"] = Address.ToString(), ["new_fw"] = false, ["fw_ver"] = (string?)_deviceInfo["fw"] };
+            await _mqtt!.PublishAsync(MqttMessage.FromString("shellies/announce", FixtureFiles.Write(announce), MqttQualityOfService.AtMostOnce), cancellationToken);
         }
     }
 
     private async ValueTask OnRpcAsync(MqttMessage message, CancellationToken cancellationToken)
     {
         var request = JsonNode.Parse(message.PayloadAsString())!.AsObject();
-        var id = (long)request["id"]!;
         var src = (string)request["src"]!;
-        var result = (string?)request["method"] switch
-        {
-            "Shelly.GetDeviceInfo" => DeviceInfo(),
-            "WiFi.GetStatus" => $$"""{"sta_ip":"{{Address}}","status":"got ip","ssid":"home","rssi":-60}""",
-            _ => null,
-        };
-        var reply = result is null
-            ? $$$"""{"id":{{{id}}},"src":"{{{Id}}}","dst":"{{{src}}}","error":{"code":404,"message":"No handler"}}"""
-            : $$"""{"id":{{id}},"src":"{{Id}}","dst":"{{src}}","result":{{result}}}""";
-        await _mqtt!.PublishAsync(MqttMessage.FromString($"{src}/rpc", reply, MqttQualityOfService.AtMostOnce), cancellationToken);
+        var (_, result, error) = Call((string?)request["method"] ?? string.Empty, request["params"] as JsonObject ?? []);
+        var reply = new JsonObject { ["id"] = request["id"]?.DeepClone(), ["src"] = Id, ["dst"] = src };
+        reply[error is null ? "result" : "error"] = error ?? result;
+        await _mqtt!.PublishAsync(MqttMessage.FromString($"{src}/rpc", FixtureFiles.Write(reply), MqttQualityOfService.AtMostOnce), cancellationToken);
     }
 
     private Task HandleAsync(FakeHttpExchange exchange)
     {
-        var path = exchange.Request.Path;
-        if (path == "/shelly")
+        if (Stopwatch.GetTimestamp() < Volatile.Read(ref _answersAgainAt))
         {
-            return exchange.RespondAsync(200, "application/json", DeviceInfo());
+            return Task.CompletedTask;
+        }
+
+        if (exchange.Request.Path == "/shelly")
+        {
+            var identity = _deviceInfo.DeepClone().AsObject();
+            if (Behavior == ShellyBehavior.IdentityWithoutMac)
+            {
+                identity.Remove("mac");
+            }
+
+            return exchange.RespondAsync(200, "application/json", FixtureFiles.Write(identity));
         }
 
         return Generation >= 2 ? Gen2Async(exchange) : Gen1Async(exchange);
@@ -149,19 +424,29 @@ public sealed class FakeShelly : IAsyncDisposable
 
     private async Task Gen1Async(FakeHttpExchange exchange)
     {
-        if (Password is not null && exchange.Request.Header("Authorization") != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{Password}")))
+        var username = (string?)_settings?["login"]?["username"] ?? "admin";
+        if (Password is not null && exchange.Request.Header("Authorization") != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{Password}")))
         {
-            await exchange.RespondAsync(401, "text/plain", "401 Unauthorized", ("WWW-Authenticate", "Basic realm=\"shelly1\""));
+            // The realm as a Gen1 client documents it; the 401 body was never captured (the docs say text/plain).
+            await exchange.RespondAsync(401, "text/plain", "401 Unauthorized", ("WWW-Authenticate", "Basic realm=\"Shelly\""));
             return;
         }
 
         switch (exchange.Request.Path)
         {
-            case "/settings":
-                await exchange.RespondAsync(200, "application/json", $$"""{"device":{"type":"SHSW-1","mac":"{{Mac}}","hostname":"{{Id}}","num_outputs":1},"name":"{{Name}}","fw":"20230913-112003/v{{Version}}@2f6c6d6d","mqtt":{"enable":true,"server":"192.168.1.2:1883","user":"shelly"},"relays":[{"name":"Pump","default_state":"off"}]}""");
+            case "/settings" when _settings is not null:
+                await exchange.RespondAsync(200, "application/json", FixtureFiles.Write(_settings));
                 break;
             case "/settings/actions":
-                await exchange.RespondAsync(200, "application/json", """{"actions":{"out_on_url":[{"index":0,"enabled":true,"urls":["http://192.168.1.5/on"]}]}}""");
+                await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("shelly/shelly_gen1_settings_actions_doc.json"));
+                break;
+            case "/status" when _gen1Status is not null:
+                _gen1Status["uptime"] = UptimeSeconds;
+                await exchange.RespondAsync(200, "application/json", FixtureFiles.Write(_gen1Status));
+                break;
+            case "/reboot":
+                await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("shelly/shelly_gen1_reboot_doc.json"));
+                Restart();
                 break;
             default:
                 await exchange.RespondAsync(404, "text/plain", "Not Found");
@@ -180,70 +465,141 @@ public sealed class FakeShelly : IAsyncDisposable
             return;
         }
 
-        if (method != "Shelly.GetDeviceInfo" && Password is not null && !DigestHolds(request))
+        if (!method.Equals("Shelly.GetDeviceInfo", StringComparison.OrdinalIgnoreCase) && Password is not null && !DigestHolds(request))
         {
-            await exchange.RespondAsync(401, "application/json", """{"code":401,"message":"Unauthorized"}""",
-                ("WWW-Authenticate", $"Digest qop=\"auth\", realm=\"{Id}\", nonce=\"{_nonce}\", algorithm=SHA-256"));
+            await ChallengeAsync(exchange);
             return;
         }
 
-        switch (method)
+        if (method.Equals("Shelly.GetConfig", StringComparison.OrdinalIgnoreCase) && Behavior == ShellyBehavior.HtmlWith200)
         {
-            case "Shelly.GetDeviceInfo":
-                await exchange.RespondAsync(200, "application/json", DeviceInfo());
-                break;
-            case "Shelly.GetConfig" when Behavior == ShellyBehavior.HtmlWith200:
-                await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><body>Shelly</body></html>");
-                break;
-            case "Shelly.GetConfig" when Behavior == ShellyBehavior.TruncatedJson:
-                var whole = Encoding.UTF8.GetBytes(Config());
-                await exchange.RespondAsync(200, "application/json", whole[..(whole.Length / 2)]);
-                break;
-            case "Shelly.GetConfig":
-                await exchange.RespondAsync(200, "application/json", Config());
-                break;
-            case "Script.List":
-                await exchange.RespondAsync(200, "application/json", $$"""{"scripts":[{{string.Join(",", Scripts.Select(s => $$"""{"id":{{s.Key}},"name":"{{s.Value.Name}}","enable":true,"running":false}"""))}}]}""");
-                break;
-            case "Script.GetCode":
-                await ScriptCodeAsync(exchange);
-                break;
-            case "KVS.GetMany":
-                var offset = int.Parse(request.QueryValue("offset") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-                var items = Kvs.Skip(offset).Take(3).Select(kv => $$"""{"key":"{{kv.Key}}","etag":"e{{kv.Key}}","value":"{{kv.Value}}"}""");
-                await exchange.RespondAsync(200, "application/json", $$"""{"items":[{{string.Join(",", items)}}],"offset":{{offset}},"total":{{Kvs.Count}}}""");
-                break;
-            case "Schedule.List" when WithoutSchedules:
-                await exchange.RespondAsync(404, "application/json", """{"code":404,"message":"No handler for Schedule.List"}""");
-                break;
-            case "Schedule.List":
-                await exchange.RespondAsync(200, "application/json", """{"jobs":[{"id":1,"enable":true,"timespec":"0 0 7 * * MON-FRI","calls":[{"method":"Switch.Set","params":{"id":0,"on":true}}]}],"rev":3}""");
-                break;
-            case "Webhook.List":
-                await exchange.RespondAsync(200, "application/json", """{"hooks":[{"id":1,"cid":0,"enable":true,"event":"switch.on","name":"tell the pump","urls":["http://192.168.1.5/on"]}],"rev":2}""");
-                break;
-            default:
-                await exchange.RespondAsync(404, "application/json", $$"""{"code":404,"message":"No handler for {{method}}"}""");
-                break;
+            await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><body>Shelly</body></html>");
+            return;
+        }
+
+        var (status, result, error) = Call(method, Parameters(request));
+        var body = Encoding.UTF8.GetBytes(FixtureFiles.Write(error ?? result));
+        if (method.Equals("Shelly.GetConfig", StringComparison.OrdinalIgnoreCase) && Behavior == ShellyBehavior.TruncatedJson)
+        {
+            body = body[..(body.Length / 2)];
+        }
+
+        await exchange.RespondAsync(status, "application/json", body);
+        if (method.Equals("Shelly.Reboot", StringComparison.OrdinalIgnoreCase))
+        {
+            Restart();
         }
     }
 
-    private string Config() =>
-        "{\"ble\":{\"enable\":true},\"cloud\":{\"enable\":false},\"mqtt\":{\"enable\":true,\"server\":\"192.168.1.2:1883\",\"user\":\"shelly\"},\"switch:0\":{\"id\":0,\"name\":\"Pump\",\"initial_state\":\"off\"},\"sys\":{\"device\":{\"name\":\"" + Name + "\",\"mac\":\"" + Mac + "\",\"fw_id\":\"20231107-164738/" + Version + "-g1e4b3f6\"},\"location\":{\"tz\":\"Europe/Berlin\"}},\"wifi\":{\"sta\":{\"ssid\":\"home\",\"is_open\":false,\"enable\":true}}}";
-
-    private async Task ScriptCodeAsync(FakeHttpExchange exchange)
+    /// <summary>The parameters of an RPC over HTTP: the JSON body of a POST, else the query, whose values are JSON (<c>id=1</c>, <c>name="x"</c>, <c>config={…}</c>).</summary>
+    private static JsonObject Parameters(FakeHttpRequest request)
     {
-        var request = exchange.Request;
-        var id = int.Parse(request.QueryValue("id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        if (!Scripts.TryGetValue(id, out var script))
+        if (request.Method == "POST" && request.Body.Length > 0)
         {
-            await exchange.RespondAsync(500, "application/json", $$"""{"code":-105,"message":"Argument 'id', value {{id}} not found!"}""");
-            return;
+            return JsonNode.Parse(request.Body) as JsonObject ?? [];
         }
 
-        var code = Encoding.UTF8.GetBytes(script.Code);
-        var offset = int.Parse(request.QueryValue("offset") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        var length = Math.Min(ChunkSize, int.Parse(request.QueryValue("len") ?? "1024", System.Globalization.CultureInfo.InvariantCulture));
+        var parameters = new JsonObject();
+        foreach (var part in request.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? part : part[..eq]);
+            var text = eq < 0 ? string.Empty : Uri.UnescapeDataString(part[(eq + 1)..]);
+            JsonNode? value;
+            try
+            {
+                value = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                value = text;
+            }
+
+            parameters[key] = value;
+        }
+
+        return parameters;
+    }
+
+    /// <summary>One RPC: its HTTP status, and the result or the error object as the device writes them.</summary>
+    private (int Status, JsonNode? Result, JsonObject? Error) Call(string method, JsonObject parameters)
+    {
+        var name = method.ToUpperInvariant();
+        switch (name)
+        {
+            case "SHELLY.GETDEVICEINFO":
+                return (200, _deviceInfo.DeepClone(), null);
+            case "SHELLY.GETCONFIG":
+                return (200, Config.DeepClone(), null);
+            case "SHELLY.GETSTATUS":
+                return (200, CurrentStatus(), null);
+            case "SHELLY.REBOOT":
+                // The result of Shelly.Reboot was never captured; RPC methods without a result answer null.
+                return (200, null, null);
+            case "SCRIPT.LIST":
+                return (200, new JsonObject { ["scripts"] = Scripts.DeepClone() }, null);
+            case "SCRIPT.GETCODE":
+                return ScriptCodeAnswer(parameters);
+            case "KVS.GETMANY" when WithoutKvs:
+                return (500, null, FixtureFiles.Object("shelly/shelly_gen2_error_-114_WallDisplay_KVS.GetMany.json"));
+            case "KVS.GETMANY":
+                return (200, KvsAnswer(parameters), null);
+            case "SCHEDULE.LIST" when !WithoutSchedules:
+                return (200, Schedules.DeepClone(), null);
+            case "WEBHOOK.LIST":
+                return (200, Webhooks.DeepClone(), null);
+        }
+
+        // Any component's own GetConfig and GetStatus (WiFi.GetStatus, Switch.GetConfig?id=0) are its part of the whole.
+        var dot = method.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && name[(dot + 1)..] is "GETSTATUS" or "GETCONFIG")
+        {
+            var whole = name.EndsWith("GETSTATUS", StringComparison.Ordinal) ? CurrentStatus() : Config;
+            var key = method[..dot].ToLowerInvariant() + (parameters["id"] is { } id ? ":" + id.ToJsonString() : string.Empty);
+            if (whole[key] is { } part)
+            {
+                return (200, part.DeepClone(), null);
+            }
+        }
+
+        return (404, null, Error(404, $"No handler for {method}"));
+    }
+
+    private JsonObject CurrentStatus()
+    {
+        var status = Status.DeepClone().AsObject();
+        if (status["sys"] is JsonObject sys)
+        {
+            sys["uptime"] = UptimeSeconds;
+            foreach (var (key, revision) in new[] { ("kvs_rev", KvsRevision), ("schedule_rev", (long?)Schedules["rev"] ?? 0), ("webhook_rev", (long?)Webhooks["rev"] ?? 0) })
+            {
+                if (sys.ContainsKey(key))
+                {
+                    sys[key] = revision;
+                }
+            }
+
+            if (sys.ContainsKey("cfg_rev") && Config["sys"]?["cfg_rev"] is { } configRevision)
+            {
+                sys["cfg_rev"] = configRevision.DeepClone();
+            }
+        }
+
+        return status;
+    }
+
+    private (int, JsonNode?, JsonObject?) ScriptCodeAnswer(JsonObject parameters)
+    {
+        var id = (long?)parameters["id"] ?? -1;
+        if (!ScriptCode.TryGetValue(id, out var script))
+        {
+            // The error object's form is the docs' (-105 "Bad id=7"); its HTTP status on /rpc/<Method> was not captured.
+            return (500, null, Error(-105, $"Bad id={id}"));
+        }
+
+        var code = Encoding.UTF8.GetBytes(script);
+        var offset = (int?)(long?)parameters["offset"] ?? 0;
+        var length = Math.Min(ChunkSize, (int?)(long?)parameters["len"] ?? ChunkSize);
         var chunk = code.AsSpan(Math.Min(offset, code.Length), Math.Max(0, Math.Min(length, code.Length - offset))).ToArray();
 
         // A device that stops sending part-way: the rest is still "left", but no more data comes.
@@ -252,9 +608,55 @@ public sealed class FakeShelly : IAsyncDisposable
             chunk = [];
         }
 
-        var left = code.Length - offset - chunk.Length;
-        var data = new JsonObject { ["data"] = Encoding.UTF8.GetString(chunk), ["left"] = left };
-        await exchange.RespondAsync(200, "application/json", data.ToJsonString());
+        var answer = FixtureFiles.Object("shelly/shelly_gen2_script_getcode_2.0.0_len1.json");
+        answer["data"] = Encoding.UTF8.GetString(chunk);
+        answer["left"] = code.Length - Math.Min(offset, code.Length) - chunk.Length;
+        return (200, answer, null);
+    }
+
+    /// <summary>Firmware before 1.5 sends every item at once as a map; 1.5 and later an array in pages.</summary>
+    private JsonObject KvsAnswer(JsonObject parameters)
+    {
+        var (major, minor) = Release();
+        if (major == 0 || (major == 1 && minor < 5))
+        {
+            var map = new JsonObject();
+            foreach (var item in Kvs.OfType<JsonObject>())
+            {
+                map[(string)item["key"]!] = new JsonObject { ["etag"] = item["etag"]!.DeepClone(), ["value"] = item["value"]?.DeepClone() };
+            }
+
+            return new JsonObject { ["items"] = map };
+        }
+
+        var offset = (int?)(long?)parameters["offset"] ?? 0;
+        var page = FixtureFiles.Object("shelly/shelly_gen2_kvs_getmany_1.5plus_items_shape.json");
+        page["items"] = new JsonArray(Kvs.Skip(offset).Take(KvsPageSize).Select(i => i!.DeepClone()).ToArray());
+        page["offset"] = offset;
+        page["total"] = Kvs.Count;
+        return page;
+    }
+
+    /// <summary>
+    /// The 401 as captured: no body, <c>Content-Length: 0</c>, <c>Server: ShellyHTTP/1.0.0</c>, <c>Connection: close</c>
+    /// (2.x adds <c>Cache-Control: no-store</c>); the nonce in its firmware's form: 0.x hex, 1.x the unix time, 2.x base64.
+    /// </summary>
+    private async Task ChallengeAsync(FakeHttpExchange exchange)
+    {
+        var (major, _) = Release();
+        var nonce = major switch
+        {
+            0 => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+            1 => DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(46)),
+        };
+        _nonces.TryAdd(nonce, 0);
+        var capture = FixtureFiles.Text(major >= 2 ? "shelly/shelly_gen2_401_digest_2.x_BluGwG3.http" : "shelly/shelly_gen2_401_digest_1.x_Pro3EM.http");
+        var lines = capture.Split("\r\n").Select(line => line.StartsWith("WWW-Authenticate:", StringComparison.Ordinal)
+            ? $"WWW-Authenticate: Digest qop=\"auth\", realm=\"{Id}\", nonce=\"{nonce}\", algorithm=SHA-256"
+            : line);
+        await exchange.Stream.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", lines)), exchange.CancellationToken);
+        await exchange.Stream.FlushAsync(exchange.CancellationToken);
     }
 
     private bool DigestHolds(FakeHttpRequest request)
@@ -267,13 +669,25 @@ public sealed class FakeShelly : IAsyncDisposable
 
         var values = header[7..].Split(',').Select(p => p.Trim().Split('=', 2)).Where(p => p.Length == 2)
             .ToDictionary(p => p[0], p => p[1].Trim('"'), StringComparer.OrdinalIgnoreCase);
+        var nonce = values.GetValueOrDefault("nonce") ?? string.Empty;
+        if (!_nonces.TryGetValue(nonce, out var lastCount)
+            || !long.TryParse(values.GetValueOrDefault("nc"), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var count))
+        {
+            return false;
+        }
+
+        // 2.x: a nonce may be used again, each time with a higher nc, and first with nc=00000001.
+        if (Release().Major >= 2 && (count <= lastCount || (lastCount == 0 && count != 1) || !_nonces.TryUpdate(nonce, count, lastCount)))
+        {
+            return false;
+        }
+
         string H(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         var ha1 = H($"admin:{Id}:{Password}");
         var ha2 = H($"{request.Method}:{values.GetValueOrDefault("uri")}");
-        var expected = H($"{ha1}:{_nonce}:{values.GetValueOrDefault("nc")}:{values.GetValueOrDefault("cnonce")}:auth:{ha2}");
+        var expected = H($"{ha1}:{nonce}:{values.GetValueOrDefault("nc")}:{values.GetValueOrDefault("cnonce")}:auth:{ha2}");
         return values.GetValueOrDefault("username") == "admin"
             && values.GetValueOrDefault("realm") == Id
-            && values.GetValueOrDefault("nonce") == _nonce
             && values.GetValueOrDefault("uri") == request.Path + request.Query
             && values.GetValueOrDefault("response") == expected;
     }

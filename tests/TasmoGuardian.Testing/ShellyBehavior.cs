@@ -1,6 +1,6 @@
 namespace TasmoGuardian.Testing;
 
-/// <summary>How a fake Shelly Gen2 answers: like healthy firmware, or like a failure seen in the field.</summary>
+/// <summary>How a fake Shelly answers: like healthy firmware, or like a failure seen in the field.</summary>
 public enum ShellyBehavior
 {
     Ok,
@@ -13,4 +13,7 @@ public enum ShellyBehavior
 
     /// <summary>Script.GetCode gives the first chunk, then no data while still reporting bytes left.</summary>
     ScriptStopsShort,
+
+    /// <summary>/shelly answers without its "mac" (a device that cannot be identified).</summary>
+    IdentityWithoutMac,
 }

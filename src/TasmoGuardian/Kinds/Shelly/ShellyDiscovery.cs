@@ -81,7 +81,7 @@ internal sealed class ShellyDiscovery : IHostedService
         using var document = JsonRead.Object(message.Payload, out var problem);
         if (document is null || !Mac.TryParse(JsonRead.String(document.RootElement, "mac"), out var mac))
         {
-            Ignore(message.Topic, problem ?? "the announcement has no valid \"mac\"");
+            Ignore(message.Topic, problem ?? "the announcement has no MAC at \"mac\"");
             return;
         }
 
@@ -147,7 +147,7 @@ internal sealed class ShellyDiscovery : IHostedService
 
         if (asked.Method == "Shelly.GetDeviceInfo")
         {
-            if (ShellyInfo.Parse(Encoding.UTF8.GetBytes(result.GetRawText()), out var problem) is { } info)
+            if (ShellyInfo.Parse(Encoding.UTF8.GetBytes(result.GetRawText()), "Shelly.GetDeviceInfo", out var problem) is { } info)
             {
                 _identified[asked.Prefix] = info;
                 await ApplyAsync(info.ToObservation(), cancellationToken);

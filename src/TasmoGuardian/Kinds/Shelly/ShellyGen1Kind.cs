@@ -53,17 +53,24 @@ internal sealed class ShellyGen1Kind : IDeviceKind
             return observation;
         }
 
-        // The name lives in /settings, which needs the password when the device has one.
+        // The name lives in /settings, which needs the password when the device has one. Its "wifi_sta.ip" is the
+        // address the device was given when it has a static one (null with DHCP, v1.10 to v1.14).
         var settings = await _http.GetAsync(access.Url("/settings"), access, _options.RequestTimeout, MaxBytes, cancellationToken);
         if (settings.IsOk && JsonRead.Object(settings.Body, out _) is { } document)
         {
             using (document)
             {
-                var name = DeviceText.CleanName(JsonRead.String(document.RootElement, "name"))
-                    ?? (JsonRead.Child(document.RootElement, "device") is { } device ? DeviceText.CleanName(JsonRead.String(device, "hostname")) : null);
+                var root = document.RootElement;
+                var name = DeviceText.CleanName(JsonRead.String(root, "name"))
+                    ?? (JsonRead.Child(root, "device") is { } device ? DeviceText.CleanName(JsonRead.String(device, "hostname")) : null);
                 if (name is not null)
                 {
                     observation = observation with { Name = name, NameSource = NameSource.DeviceName };
+                }
+
+                if (JsonRead.Child(root, "wifi_sta") is { } station && DeviceText.CleanIp(JsonRead.String(station, "ip")) is { } ip)
+                {
+                    observation = observation with { Ip = ip };
                 }
             }
         }

@@ -76,7 +76,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
         }
 
         zip.Add("Shelly.GetDeviceInfo.json", info);
-        var version = ShellyInfo.Parse(info, out _)?.Version;
+        var version = ShellyInfo.Parse(info, "Shelly.GetDeviceInfo", out _)?.Version;
         return new DownloadedBackup(zip.ToArray(_time), "zip", version);
     }
 

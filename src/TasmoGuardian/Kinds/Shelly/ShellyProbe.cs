@@ -17,8 +17,12 @@ internal static class ShellyProbe
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         var answer = DeviceHttp.RequireOk(await http.GetAsync(access.Url("/shelly"), null, timeout, MaxBytes, cancellationToken), "/shelly", passwordSent: false);
-        var info = ShellyInfo.Parse(answer.Body, out var problem)
-            ?? throw DeviceException.Of(WebPage.LooksLikeHtml(answer.Body) ? FailureKind.HtmlPage : FailureKind.NotADump, $"/shelly is not a Shelly's answer ({problem})");
+        if (WebPage.LooksLikeHtml(answer.Body))
+        {
+            throw DeviceException.Of(FailureKind.HtmlPage, "/shelly is a web page, not a Shelly's answer");
+        }
+
+        var info = ShellyInfo.Parse(answer.Body, "/shelly", out var problem) ?? throw DeviceException.Of(FailureKind.NotADump, problem!);
         return (info, answer.Body);
     }
 }
