@@ -173,7 +173,7 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
             system["menu_prot"] = locked;
         }
 
-        return FixtureFiles.Serialize(system);
+        return Json(system);
     }
 
     private Task SetupAsync(FakeHttpExchange exchange)
@@ -182,7 +182,7 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
         lock (_gate)
         {
             Settings["wifi"]!["adm"] = Password ?? "";
-            settings = Settings.ToJsonString(FixtureFiles.DeviceJson);
+            settings = FixtureFiles.Write(Settings);
         }
 
         var body = Export(settings, notes: Version != "0.7.36");
@@ -229,4 +229,7 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
         // setRebootFlag() in both cases: a failed upload restarts the device too.
         Restart();
     }
+
+    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
 }

@@ -35,7 +35,7 @@ public sealed class FakeOpenDtu : FakeFirmware
         // What the firmware derives from the chip id (the MAC's last three bytes): the MQTT client id (getApName) and the DTU serial.
         config["mqtt"]!["clientid"] = "OpenDTU-" + ChipId.ToString(CultureInfo.InvariantCulture);
         config["dtu"]!["serial"] = DtuSerial(ChipId);
-        _files["config.json"] = FixtureFiles.Serialize(config);
+        _files["config.json"] = Json(config);
         _files["pin_mapping.json"] = FixtureFiles.Bytes("opendtu/opendtu_pin_mapping_nodemcu_esp32.json");
     }
 
@@ -108,7 +108,7 @@ public sealed class FakeOpenDtu : FakeFirmware
             status["ap_mac"] = ColonMac[..15] + ((Convert.ToByte(Mac[^2..], 16) + 1) & 0xFF).ToString("X2", CultureInfo.InvariantCulture);
         }
 
-        return FixtureFiles.Serialize(status);
+        return Json(status);
     }
 
     protected override Task HandleAsync(FakeHttpExchange exchange)
@@ -188,7 +188,7 @@ public sealed class FakeOpenDtu : FakeFirmware
             }
         }
 
-        return FixtureFiles.Serialize(status);
+        return Json(status);
     }
 
     private byte[] List()
@@ -198,10 +198,10 @@ public sealed class FakeOpenDtu : FakeFirmware
             // v24.11.7+ lists names and sizes; before, {"configs":[{"name":…}]} without sizes.
             if (Route == "/api/file")
             {
-                return FixtureFiles.Serialize(new JsonArray([.. _files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Key, ["size"] = f.Value.Length })]));
+                return Json(new JsonArray([.. _files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Key, ["size"] = f.Value.Length })]));
             }
 
-            return FixtureFiles.Serialize(new JsonObject { ["configs"] = new JsonArray([.. _files.Keys.Select(name => (JsonNode)new JsonObject { ["name"] = name })]) });
+            return Json(new JsonObject { ["configs"] = new JsonArray([.. _files.Keys.Select(name => (JsonNode)new JsonObject { ["name"] = name })]) });
         }
     }
 
@@ -241,4 +241,7 @@ public sealed class FakeOpenDtu : FakeFirmware
         // A config.json of the running CONFIG_VERSION is read at boot and not written again: its save_count stays.
         Restart();
     }
+
+    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
 }

@@ -52,7 +52,7 @@ public sealed class FakeWled : IAsyncDisposable
             mqtt["topics"]!["device"] = "wled/" + suffix;
         }
 
-        Config = FixtureFiles.Serialize(config);
+        Config = Json(config);
     }
 
     /// <summary>12 lower-case hex digits, as <c>info.mac</c> has it.</summary>
@@ -169,7 +169,7 @@ public sealed class FakeWled : IAsyncDisposable
             wifi["bssid"] = bssid;
         }
 
-        return FixtureFiles.Serialize(info);
+        return Json(info);
     }
 
     private async Task StateAsync(FakeHttpExchange exchange)
@@ -277,7 +277,7 @@ public sealed class FakeWled : IAsyncDisposable
                     id["name"] = keptName;
                 }
 
-                Config = FixtureFiles.Serialize(node);
+                Config = Json(node);
                 _pendingConfig = null;
             }
 
@@ -290,4 +290,7 @@ public sealed class FakeWled : IAsyncDisposable
             Volatile.Write(ref _startedAt, back);
         }
     }
+
+    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
 }

@@ -5,16 +5,14 @@ using System.Text.Json.Nodes;
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// The answers of real firmware in tests/fixtures (provenance in tests/fixtures/README.md), for the fake devices to
-/// answer from. Each read is a fresh copy, so a fake may change its own.
+/// The captured device answers in tests/fixtures (provenance in tests/fixtures/README.md), for the fake devices to
+/// answer from: loaded as JSON nodes that keep the device's key order and number literals, edited only where a value
+/// belongs to one device (MAC, name, address, uptime), and written back as compactly as the firmware writes them.
 /// </summary>
 public static class FixtureFiles
 {
-    /// <summary>
-    /// Compact, and non-ASCII text as raw UTF-8 ("Kōsen"), as ArduinoJson writes it; the default encoder would
-    /// write \u014D where the device does not.
-    /// </summary>
-    public static readonly JsonSerializerOptions DeviceJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Devices do not escape '+', '<' or non-ASCII text ("64qBCCQKaCeLdQ8KPW4E+JzA=="): neither may a fake that answers like one.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Folder { get; } = Path.Combine(GuardianProcess.RepositoryRoot(), "tests", "fixtures");
 
@@ -22,14 +20,9 @@ public static class FixtureFiles
 
     public static string Text(string relative) => File.ReadAllText(Path.Combine(Folder, relative));
 
-    /// <summary>A fixture that is one JSON object, keys in the order the firmware wrote them.</summary>
-    public static JsonObject Object(string relative) =>
-        JsonNode.Parse(Bytes(relative)) as JsonObject ?? throw new InvalidDataException($"{relative} is not a JSON object.");
+    /// <summary>A fixture holding one JSON object, as a node to edit; each call reads a fresh copy.</summary>
+    public static JsonObject Object(string relative) => JsonNode.Parse(Bytes(relative))!.AsObject();
 
-    /// <summary>The bytes a device sends for <paramref name="node"/>: compact, raw UTF-8.</summary>
-    public static byte[] Serialize(JsonNode node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString(DeviceJson));
-    }
+    /// <summary>A node written as a device writes JSON: compact, key order kept, number literals (<c>60.00</c>) as read.</summary>
+    public static string Write(JsonNode? node) => node is null ? "null" : node.ToJsonString(Compact);
 }

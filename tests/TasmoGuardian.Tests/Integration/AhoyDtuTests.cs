@@ -69,7 +69,7 @@ public sealed class AhoyDtuTests : FileKindTestContext
     {
         var system = FixtureFiles.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
         system["network"]!.AsObject().Remove("mac");
-        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", FixtureFiles.Serialize(system)));
+        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
         await using var app = await StartWithAsync(device.HostAndPort, DeviceType.AhoyDtu, null);
 
         Assert.Equal("/api/system has no MAC at \"mac\" or \"network.mac\"", await UnidentifiedReasonAsync(device.HostAndPort));

@@ -38,7 +38,7 @@ public sealed class WledTests : FileKindTestContext
             var original = strip.Config;
             var renamed = JsonNode.Parse(strip.Config)!;
             renamed["id"]!["name"] = "Renamed";
-            strip.Config = FixtureFiles.Serialize(renamed);
+            strip.Config = System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(renamed));
             strip.Presets = FixtureFiles.Bytes("wled/wled_presets_0.15.0_empty.json");
 
             var done = await RestoreAsync(strip.Mac, backup);

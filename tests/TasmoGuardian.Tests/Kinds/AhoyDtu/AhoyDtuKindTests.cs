@@ -33,7 +33,7 @@ public sealed class AhoyDtuKindTests
         var system = FixtureFiles.Object(fixture);
         (nested is null ? system : system[nested]!.AsObject()).Remove("mac");
 
-        var ex = Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(FixtureFiles.Serialize(system)));
+        var ex = Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
 
         Assert.Equal("/api/system has no MAC at \"mac\" or \"network.mac\"", ex.Failure.Reason);
     }
@@ -45,7 +45,7 @@ public sealed class AhoyDtuKindTests
         var system = FixtureFiles.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
         system["network"]!["mac"] = "";
 
-        Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(FixtureFiles.Serialize(system)));
+        Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
     }
 
     // The fake's export is the firmware's text edit of settings.json, byte for byte (RestApi.h onDwnldSetup).

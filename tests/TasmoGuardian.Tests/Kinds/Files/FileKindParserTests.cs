@@ -8,7 +8,7 @@ using TasmoGuardian.Tests.Support;
 
 namespace TasmoGuardian.Tests.Kinds.Files;
 
-/// <summary>Identification of the five file-based kinds from the answer shapes in tests/fixtures, and the shared file rules.</summary>
+/// <summary>Identification of AI-on-the-Edge, Awtrix and openHASP from the answer shapes in tests/fixtures, and the shared file rules (OpenDTU and AhoyDTU: Kinds/OpenDtu, Kinds/AhoyDtu).</summary>
 public sealed class FileKindParserTests
 {
     [Fact]
