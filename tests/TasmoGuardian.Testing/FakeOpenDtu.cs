@@ -1,33 +1,66 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// An OpenDTU (WebApi_sysstatus.cpp, WebApi_network.cpp, WebApi_file.cpp): status answers with read-only access
-/// allowed, file routes that always need the admin password (<c>/api/file/*</c> from v24.11.7, <c>/api/config/*</c>
-/// before), uploads that check nothing and restart the device, and the web app (index.html, 200) for any other path.
+/// An OpenDTU answering from the firmware's own answers in tests/fixtures/opendtu (WebApi_sysstatus.cpp,
+/// WebApi_network.cpp, WebApi_file.cpp, WebApi_config.cpp, WebApi_webapp.cpp): status answers with read-only access
+/// allowed; file routes that always need the admin password, <c>/api/file/*</c> from v24.11.7 and <c>/api/config/*</c>
+/// before; uploads that check nothing and restart the device; 401 with an empty body; and the gzip-encoded web app
+/// (200) for every path without a handler. Its network status tells the active interface's MAC: the Wi-Fi station MAC,
+/// or in Ethernet mode the one ESP-IDF derives for Ethernet (the last byte plus 3).
 /// </summary>
 public sealed class FakeOpenDtu : FakeFirmware
 {
+    /// <summary>The firmware releases the fake answers as: the last with /api/config/*, and the newest.</summary>
+    public static readonly IReadOnlyList<string> Firmwares = ["v24.10.15", "v26.3.30"];
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly List<string> _uploaded = [];
+    private readonly JsonObject _status;
 
-    private FakeOpenDtu()
+    private FakeOpenDtu(string firmware)
         : base(RandomMac("083af2"))
     {
+        Version = firmware;
         Password = "openDTU42";
-        _files["config.json"] = Encoding.UTF8.GetBytes("""{"cfg":{"version":16777984,"save_count":17},"wifi":{"ssid":"home","password":"wifi-secret","hostname":"OpenDTU-07F614"},"mqtt":{"enabled":true,"hostname":"192.168.1.10","password":"mqtt-secret","topic":"solar/"},"security":{"password":"openDTU42","allow_readonly":true},"inverters":[{"serial":114190641177,"name":"HM-800"}]}""");
-        _files["pin_mapping.json"] = Encoding.UTF8.GetBytes("""[{"name":"Generic ESP32","nrf24":{"clk":18,"cs":5,"en":4,"irq":16,"miso":19,"mosi":23}}]""");
+        Hostname = "OpenDTU-" + Mac[^6..].ToUpperInvariant();
+        _status = FixtureFiles.Object($"opendtu/opendtu_api_system_status_{firmware}_esp32.json");
+        var config = FixtureFiles.Object($"opendtu/opendtu_config_{firmware}.json");
+
+        // What the firmware derives from the chip id (the MAC's last three bytes): the MQTT client id (getApName) and the DTU serial.
+        config["mqtt"]!["clientid"] = "OpenDTU-" + ChipId.ToString(CultureInfo.InvariantCulture);
+        config["dtu"]!["serial"] = DtuSerial(ChipId);
+        _files["config.json"] = Json(config);
+        _files["pin_mapping.json"] = FixtureFiles.Bytes("opendtu/opendtu_pin_mapping_nodemcu_esp32.json");
     }
 
-    /// <summary>"v24.11.7" and later serve /api/file/*; older releases /api/config/*.</summary>
-    public string Version { get; set; } = "v24.11.7";
+    /// <summary>"v24.10.15" serves /api/config/*, "v26.3.30" /api/file/*; <c>git_hash</c> says it unless <see cref="GitHash"/> is set.</summary>
+    public string Version { get; }
 
-    public string Hostname { get; set; } = "OpenDTU-07F614";
+    /// <summary>What <c>git_hash</c> says instead of the release tag (a build after a tag, "g0000000").</summary>
+    public string? GitHash { get; set; }
+
+    /// <summary>Connected by cable: the network status says "Ethernet" and the Ethernet MAC.</summary>
+    public bool Ethernet { get; set; }
+
+    /// <summary>The access point the device is connected to (Wi-Fi mode), the same for every device behind it.</summary>
+    public string Bssid { get; set; } = "7A:45:58:94:4B:CA";
 
     public bool AllowReadonly { get; set; } = true;
+
+    /// <summary><c>Utils::getChipId()</c>: the last three bytes of the efuse (Wi-Fi station) MAC.</summary>
+    public int ChipId => int.Parse(Mac[^6..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>The MAC <c>ETH.macAddress()</c> reports: ESP-IDF's <c>ESP_MAC_ETH</c>, the efuse MAC with its last byte plus 3.</summary>
+    public string EthernetMac => ColonMac[..15] + ((Convert.ToByte(Mac[^2..], 16) + 3) & 0xFF).ToString("X2", CultureInfo.InvariantCulture);
+
+    /// <summary>The hostname: by default the firmware's "OpenDTU-%06X" of the chip id.</summary>
+    public string Hostname { get; set; }
 
     public IReadOnlyList<string> Uploaded
     {
@@ -40,7 +73,10 @@ public sealed class FakeOpenDtu : FakeFirmware
         }
     }
 
-    public static FakeOpenDtu Start() => new();
+    private string Route => Version == "v24.10.15" ? "/api/config" : "/api/file";
+
+    public static FakeOpenDtu Start(string firmware = "v26.3.30") =>
+        Firmwares.Contains(firmware) ? new(firmware) : throw new ArgumentException($"No fixtures of OpenDTU {firmware}.", nameof(firmware));
 
     public byte[] File(string name)
     {
@@ -58,63 +94,114 @@ public sealed class FakeOpenDtu : FakeFirmware
         }
     }
 
-    protected override void OnRestart()
+    /// <summary>The network status as the firmware writes it for this device now.</summary>
+    public byte[] NetworkStatus()
     {
-        lock (_gate)
+        var status = FixtureFiles.Object($"opendtu/opendtu_api_network_status_v26.3.30_{(Ethernet ? "ethernet" : "wifi")}.json");
+        status["network_hostname"] = Hostname;
+        status["network_ip"] = Ip;
+        status["network_mac"] = Ethernet ? EthernetMac : ColonMac;
+        status["ap_ssid"] = "OpenDTU-" + ChipId.ToString(CultureInfo.InvariantCulture);
+        if (!Ethernet)
         {
-            // The firmware reads config.json and saves it again at boot: its save counter goes up.
-            if (JsonNode.Parse(_files["config.json"]) is JsonObject config && config["cfg"] is JsonObject cfg)
-            {
-                cfg["save_count"] = ((int?)cfg["save_count"] ?? 0) + 1;
-                _files["config.json"] = Encoding.UTF8.GetBytes(config.ToJsonString());
-            }
+            status["sta_bssid"] = Bssid;
+            status["ap_mac"] = ColonMac[..15] + ((Convert.ToByte(Mac[^2..], 16) + 1) & 0xFF).ToString("X2", CultureInfo.InvariantCulture);
         }
+
+        return Json(status);
     }
 
     protected override Task HandleAsync(FakeHttpExchange exchange)
     {
         var request = exchange.Request;
-        var route = string.CompareOrdinal(Version, "v24.11.7") >= 0 ? "/api/file" : "/api/config";
-        if (request.Path is "/api/system/status" or "/api/network/status")
+        if (request.Method == "GET" && request.Path is "/api/system/status" or "/api/network/status")
         {
             if (!AllowReadonly && !Authorized(request))
             {
-                return UnauthorizedAsync(exchange);
+                return RefuseAsync(exchange);
             }
 
             return exchange.RespondAsync(200, "application/json", request.Path == "/api/system/status" ? SystemStatus() : NetworkStatus());
         }
 
-        if (!request.Path.StartsWith(route + "/", StringComparison.Ordinal))
+        var action = request.Path.StartsWith(Route + "/", StringComparison.Ordinal) ? request.Path[Route.Length..] : null;
+        if ((request.Method, action) is not (("GET", "/list") or ("GET", "/get") or ("POST", "/upload")))
         {
-            return WebAppAsync(exchange);
+            return WebAppGzipAsync(exchange, GitHash ?? Version);
         }
 
         if (!Authorized(request))
         {
-            return UnauthorizedAsync(exchange);
+            return RefuseAsync(exchange);
         }
 
-        return request.Path[route.Length..] switch
+        return action switch
         {
             "/list" => exchange.RespondAsync(200, "application/json", List()),
             "/get" => GetAsync(exchange),
-            "/upload" when request.Method == "POST" => UploadAsync(exchange),
-            _ => WebAppAsync(exchange),
+            _ => UploadAsync(exchange),
         };
     }
 
-    private string SystemStatus() =>
-        $$"""{"hostname":"{{Hostname}}","sdkversion":"v4.4.7-dirty","cpufreq":240,"heap_total":237392,"chiprevision":3,"chipmodel":"ESP32-D0WD-V3","chipcores":2,"cfgsavecount":17,"config_version":"0.1.24","git_hash":"{{Version}}","git_branch":"master","pioenv":"generic_esp32","uptime":{{UptimeSeconds}},"nrf_configured":true}""";
+    /// <summary>WebApi_webapp.cpp onNotFound: index.html.gz whatever the client accepts, with an ETag over it and the build.</summary>
+    private static Task WebAppGzipAsync(FakeHttpExchange exchange, string build)
+    {
+        var page = FixtureFiles.Bytes("opendtu/opendtu_webapp_index_v24.10.15-v26.3.30.html.gz");
+        var etag = "\"" + Convert.ToHexStringLower(MD5.HashData([.. page, .. Encoding.ASCII.GetBytes(build)])) + "\"";
+        return exchange.RespondAsync(200, "text/html", page, ("Content-Encoding", "gzip"), ("Cache-Control", "public, must-revalidate"), ("ETag", etag));
+    }
 
-    private string NetworkStatus() =>
-        $$"""{"sta_status":true,"sta_ssid":"home","network_hostname":"{{Hostname}}","network_ip":"{{Ip}}","network_netmask":"255.0.0.0","network_mac":"{{ColonMac}}","network_mode":"Station","ap_mac":"00:00:00:00:00:00"}""";
+    /// <summary>checkCredentials: 401 with no body and no type; the browser dialog's header unless the web UI asks.</summary>
+    private static Task RefuseAsync(FakeHttpExchange exchange) =>
+        exchange.Request.Header("X-Requested-With") is null
+            ? exchange.RespondAsync(401, null, [], ("WWW-Authenticate", "Basic realm=\"Login Required\""))
+            : exchange.RespondAsync(401, null, []);
 
-    private string List()
+    private static long DtuSerial(int chipId)
+    {
+        // Utils::generateDtuSerial: 0x1999 8 01 and the chip id's last five decimal digits as hex digits.
+        long serial = 0x199900000000 | 0x80000000 | 0x0100000;
+        for (var i = 0; i < 5; i++)
+        {
+            serial |= (long)(chipId % 10) << (i * 4);
+            chipId /= 10;
+        }
+
+        return serial;
+    }
+
+    private byte[] SystemStatus()
+    {
+        var status = _status.DeepClone().AsObject();
+        status["hostname"] = Hostname;
+        status["uptime"] = UptimeSeconds;
+        if (GitHash is { } hash)
+        {
+            status["git_hash"] = hash;
+        }
+
+        lock (_gate)
+        {
+            if (JsonNode.Parse(_files["config.json"])?["cfg"]?["save_count"] is JsonValue saved && saved.TryGetValue<int>(out var count))
+            {
+                status["cfgsavecount"] = count;
+            }
+        }
+
+        return Json(status);
+    }
+
+    private byte[] List()
     {
         lock (_gate)
         {
-            return new JsonArray([.. _files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Key, ["size"] = f.Value.Length })]).ToJsonString();
+            // v24.11.7+ lists names and sizes; before, {"configs":[{"name":…}]} without sizes.
+            if (Route == "/api/file")
+            {
+                return Json(new JsonArray([.. _files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Key, ["size"] = f.Value.Length })]));
+            }
+
+            return Json(new JsonObject { ["configs"] = new JsonArray([.. _files.Keys.Select(name => (JsonNode)new JsonObject { ["name"] = name })]) });
         }
     }
 
@@ -127,26 +214,34 @@ public sealed class FakeOpenDtu : FakeFirmware
             _files.TryGetValue(name.TrimStart('/'), out content);
         }
 
-        return content is null ? exchange.RespondAsync(404, "text/plain", "Not found") : exchange.RespondAsync(200, "application/json", content);
+        return content is null
+            ? exchange.RespondAsync(404, null, [])
+            : exchange.RespondAsync(200, "application/json", content, ("Content-Disposition", $"attachment; filename=\"{name.TrimStart('/')}\""));
     }
 
     private async Task UploadAsync(FakeHttpExchange exchange)
     {
+        // The destination is only ?file=; the part's name and file name are not read, and the content is not checked.
         var name = exchange.Request.QueryValue("file");
         var part = exchange.Request.FormParts().FirstOrDefault(p => p.FileName is not null);
-        if (string.IsNullOrEmpty(name) || part.Content is null)
+        if (name is null)
         {
-            await exchange.RespondAsync(500, "text/plain", "Invalid request");
+            await exchange.RespondAsync(500, null, []);
             return;
         }
 
         lock (_gate)
         {
-            _files[name.TrimStart('/')] = part.Content;
+            _files[name.TrimStart('/')] = part.Content ?? [];
             _uploaded.Add(name.TrimStart('/'));
         }
 
-        await exchange.RespondAsync(200, "text/plain", "OK");
+        await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes("opendtu/opendtu_upload_answer_v24.10.15-v26.3.30.txt"), ("Access-Control-Allow-Origin", "*"));
+
+        // A config.json of the running CONFIG_VERSION is read at boot and not written again: its save_count stays.
         Restart();
     }
+
+    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
 }

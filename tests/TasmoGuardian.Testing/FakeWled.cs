@@ -1,43 +1,75 @@
+using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// A WLED device's web server: <c>/json/info</c>, <c>/cfg.json</c>, <c>/presets.json</c>, and the restore the Security
-/// page does (wled_server.cpp handleUpload): <c>POST /upload</c>, gated by the settings PIN (0.14+, unlocked with
-/// <c>{"pin":…}</c> on /json/state) or the OTA lock (0.13), with each version's answers; 0.14 and later restart after
-/// cfg.json by themselves, 0.13 when told <c>{"rb":true}</c>.
+/// A WLED device's web server, answering from the firmware's own answers in tests/fixtures/wled: <c>/json/info</c>,
+/// <c>/cfg.json</c>, <c>/presets.json</c>, the built-in 404 page for a missing file (404 text/html, gzip), and the
+/// restore the Security page does (wled_server.cpp handleUpload): <c>POST /upload</c>, gated by the settings PIN (0.14+,
+/// unlocked with a string <c>{"pin":…}</c> on /json/state, one global flag, a 3 s cool-down after a wrong one) or the OTA
+/// lock (0.13). 0.14 and later restart after cfg.json by themselves; 0.13 when told <c>{"rb":true}</c>. cfg.json is read
+/// at boot only, and a boot adds the defaults of the build's usermods that the file lacks.
 /// </summary>
 public sealed class FakeWled : IAsyncDisposable
 {
+    /// <summary>The firmware releases the fake answers as, one fixture each (tests/fixtures/wled).</summary>
+    public static readonly IReadOnlyList<string> Firmwares = ["0.13.3", "0.14.4", "0.15.4", "16.0.0", "16.0.1"];
+
+    private static readonly TimeSpan PinCooldown = TimeSpan.FromSeconds(3);
+
     private readonly FakeHttpServer _server;
     private readonly Lock _gate = new();
     private readonly List<string> _uploaded = [];
+    private readonly JsonObject _info;
+    private readonly JsonObject _usermodDefaults;
     private bool _unlocked;
-    private long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _wrongPinAt;
+    private long _startedAt = Stopwatch.GetTimestamp();
     private long _answersAgainAt;
     private byte[]? _pendingConfig;
 
-    private FakeWled(string mac, IPAddress address, int port)
+    private FakeWled(string firmware, string mac, IPAddress address, int port)
     {
+        Version = firmware;
         Mac = mac;
+        _info = FixtureFiles.Object(InfoFixture(firmware));
+        var config = FixtureFiles.Object(ConfigFixture(firmware));
+        _usermodDefaults = config["um"]?.DeepClone() as JsonObject ?? [];
         _server = new FakeHttpServer(address, port, HandleAsync);
+
+        // The defaults the firmware derives from its MAC (wled.cpp: "wled-%*s", "WLED-%*s", "wled/%*s" of the last six digits).
+        var suffix = mac[^6..];
+
+        // "vid" in cfg.json is the build of the firmware that last wrote the file: this one.
+        config["vid"] = _info["vid"]!.DeepClone();
+        config["id"]!["name"] = Name;
+        config["id"]!["mdns"] = "wled-" + suffix;
+        if (config["if"]?["mqtt"] is JsonObject mqtt)
+        {
+            mqtt["cid"] = "WLED-" + suffix;
+            mqtt["topics"]!["device"] = "wled/" + suffix;
+        }
+
+        Config = Json(config);
     }
 
+    /// <summary>12 lower-case hex digits, as <c>info.mac</c> has it.</summary>
     public string Mac { get; }
 
+    /// <summary>The server description (<c>info.name</c>, <c>cfg.json</c> <c>id.name</c>).</summary>
     public string Name { get; set; } = "Desk strip";
 
     public string Host => _server.HostAndPort;
 
-    /// <summary>"0.13.3", "0.14.4", "0.15.0-b3", "16.0.1": decides the answers to uploads.</summary>
-    public string Version { get; set; } = "0.15.0-b3";
+    public IPAddress Address => _server.EndPoint.Address;
 
-    public int Build { get; set; } = 2405180;
+    /// <summary>The release the answers come from ("0.13.3", "0.14.4", "0.15.4", "16.0.0", "16.0.1").</summary>
+    public string Version { get; }
 
-    public string Arch { get; set; } = "esp32";
+    /// <summary>The access point's MAC in <c>info.wifi.bssid</c>; the fixture's when null.</summary>
+    public string? Bssid { get; set; }
 
     /// <summary>The settings PIN (0.14+); null for none.</summary>
     public string? Pin { get; set; }
@@ -47,16 +79,14 @@ public sealed class FakeWled : IAsyncDisposable
 
     public TimeSpan RestartTime { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>After a restart, the device adds this top-level key to cfg.json (a usermod's default), as real ones do.</summary>
-    public string? AddsKeyAtBoot { get; set; } = "um";
-
     /// <summary>After a restart the device serves this name instead of the uploaded one (a config it did not keep).</summary>
     public string? ComesBackNamed { get; set; }
 
-    public byte[] Config { get; set; } = """{"rev":[1,0],"vid":2405180,"id":{"mdns":"wled-desk","name":"Desk strip","inv":"Light"},"nw":{"ins":[{"ssid":"home","pskl":8}]}}"""u8.ToArray();
+    /// <summary>cfg.json as the file system holds it (the release's fixture, with this device's MAC-derived names).</summary>
+    public byte[] Config { get; set; }
 
-    /// <summary>Null: the device has no presets.json and answers 404.</summary>
-    public byte[]? Presets { get; set; } = """{"0":{},"1":{"n":"Evening","bri":80}}"""u8.ToArray();
+    /// <summary>Null: the device has no presets.json and answers with its 404 page.</summary>
+    public byte[]? Presets { get; set; } = FixtureFiles.Bytes("wled/wled_presets_0.14.0-b1_one_preset.json");
 
     /// <summary>The paths uploaded, in order.</summary>
     public IReadOnlyList<string> Uploaded
@@ -70,23 +100,43 @@ public sealed class FakeWled : IAsyncDisposable
         }
     }
 
+    public IReadOnlyList<FakeHttpRequest> Requests => _server.Requests;
+
     public int Restarts { get; private set; }
 
-    public static FakeWled Start(int port = 80)
+    public static FakeWled Start(string firmware = "0.15.4", int port = 80)
     {
         var mac = $"c8c9a3{Random.Shared.Next(0x100000, 0xFFFFFF):x6}";
-        return new FakeWled(mac, port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback, port);
+        return new FakeWled(firmware, mac, port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback, port);
     }
+
+    /// <summary>The /json/info fixture of a release.</summary>
+    public static string InfoFixture(string firmware) => firmware switch
+    {
+        "0.13.3" => "wled/wled_json_info_0.13.3_esp8266.json",
+        "0.14.4" => "wled/wled_json_info_0.14.4_esp32.json",
+        "0.15.4" => "wled/wled_json_info_0.15.4_esp32.json",
+        "16.0.0" => "wled/wled_json_info_16.0.0_esp32.json",
+        "16.0.1" => "wled/wled_json_info_16.0.1_esp32.json",
+        _ => throw new ArgumentException($"No /json/info fixture of WLED {firmware}.", nameof(firmware)),
+    };
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
+    // Only 0.14.4 and 0.15.4 files were built from serializeConfig(); 0.13 and 16 serve the nearest one. The code reads
+    // cfg.json's "nw" and compares values, which both have.
+    private static string ConfigFixture(string firmware) =>
+        firmware.StartsWith("0.13", StringComparison.Ordinal) || firmware.StartsWith("0.14", StringComparison.Ordinal)
+            ? "wled/wled_cfg_0.14.4_esp8266.json"
+            : "wled/wled_cfg_0.15.4_esp32.json";
+
     private bool IsV013 => Version.StartsWith("0.13", StringComparison.Ordinal);
 
-    private bool IsV014Early => Version.StartsWith("0.14.0", StringComparison.Ordinal);
+    private static bool Elapsed(long since, TimeSpan span) => Stopwatch.GetElapsedTime(since) >= span;
 
     private Task HandleAsync(FakeHttpExchange exchange)
     {
-        if (System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _answersAgainAt))
+        if (Stopwatch.GetTimestamp() < Volatile.Read(ref _answersAgainAt))
         {
             return Task.CompletedTask;
         }
@@ -98,31 +148,50 @@ public sealed class FakeWled : IAsyncDisposable
             ("POST", "/json/state") => StateAsync(exchange),
             ("POST", "/upload") => UploadAsync(exchange),
             (_, "/cfg.json") => exchange.RespondAsync(200, "application/json", Config),
-            (_, "/presets.json") when Presets is not null => exchange.RespondAsync(200, "application/json", Presets),
-            _ => exchange.RespondAsync(404, "text/plain", "Not Found"),
+            (_, "/presets.json") when Presets is { } presets => exchange.RespondAsync(200, "application/json", presets),
+            _ => NotFoundAsync(exchange),
         };
     }
 
-    private string Info()
+    // wled_server.cpp (v0.14.4 line 411): the built-in page, gzip-encoded, for every path without a handler or file.
+    private static Task NotFoundAsync(FakeHttpExchange exchange) =>
+        exchange.RespondAsync(404, "text/html", FixtureFiles.Bytes("wled/wled_404_page_0.14.4.html.gz"), ("Content-Encoding", "gzip"));
+
+    private byte[] Info()
     {
-        var uptime = (long)System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _startedAt)).TotalSeconds;
-        return $$"""{"ver":"{{Version}}","vid":{{Build}},"name":"{{Name}}","arch":"{{Arch}}","brand":"WLED","product":"FOSS","mac":"{{Mac}}","ip":"{{_server.EndPoint.Address}}","uptime":{{Math.Max(0, uptime)}}}""";
+        var info = _info.DeepClone().AsObject();
+        info["name"] = Name;
+        info["uptime"] = Math.Max(0, (long)Stopwatch.GetElapsedTime(Volatile.Read(ref _startedAt)).TotalSeconds);
+        info["mac"] = Mac;
+        info["ip"] = Address.ToString();
+        if (Bssid is { } bssid && info["wifi"] is JsonObject wifi)
+        {
+            wifi["bssid"] = bssid;
+        }
+
+        return Json(info);
     }
 
     private async Task StateAsync(FakeHttpExchange exchange)
     {
         var body = JsonNode.Parse(exchange.Request.Body)?.AsObject();
-        if (body?["pin"] is { } pin)
+
+        // checkSettingsPIN: a number is not a PIN (as<const char*> gives null), and within 3 s of a wrong one nothing counts.
+        if (!IsV013 && body?["pin"] is JsonValue pin && pin.TryGetValue<string>(out var text))
         {
             lock (_gate)
             {
-                // One global flag, right or wrong PIN: the answer never says.
-                _unlocked = Pin is not null && (string?)pin == Pin;
+                if (_wrongPinAt == 0 || Elapsed(_wrongPinAt, PinCooldown))
+                {
+                    _unlocked = Pin is null || string.CompareOrdinal(text, 0, Pin, 0, 4) == 0;
+                    _wrongPinAt = _unlocked ? 0 : Stopwatch.GetTimestamp();
+                }
             }
         }
 
-        await exchange.RespondAsync(200, "application/json", """{"success":true}""");
-        if (body?["rb"] is { } reboot && (bool)reboot)
+        // One answer, right or wrong PIN: the next upload tells.
+        await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("wled/wled_json_state_post_answer_0.14.4.json"));
+        if (body?["rb"] is JsonValue reboot && reboot.TryGetValue<bool>(out var yes) && yes)
         {
             Restart();
         }
@@ -139,20 +208,16 @@ public sealed class FakeWled : IAsyncDisposable
 
         if (!allowed)
         {
-            if (IsV013)
-            {
-                await exchange.RespondAsync(500, "text/plain", "Please unlock OTA in security settings!");
-            }
-            else
-            {
-                await exchange.RespondAsync(IsV014Early ? 500 : 401, "text/plain", "Please unlock settings using PIN code!");
-            }
-
+            await (IsV013
+                ? exchange.RespondAsync(500, "text/plain", FixtureFiles.Bytes("wled/wled_upload_locked_answer_0.13.3.txt"))
+                : exchange.RespondAsync(401, "text/plain", FixtureFiles.Bytes("wled/wled_upload_locked_answer_0.14.4.txt")));
             return;
         }
 
         var path = part.FileName ?? string.Empty;
-        var target = path.StartsWith('/') ? path : "/" + path;
+
+        // 0.14 and later add a missing leading slash; 0.13 opens the name as given.
+        var target = path.StartsWith('/') || IsV013 ? path : "/" + path;
         lock (_gate)
         {
             _uploaded.Add(target);
@@ -161,13 +226,19 @@ public sealed class FakeWled : IAsyncDisposable
         if (target == "/presets.json")
         {
             Presets = part.Content;
-            await exchange.RespondAsync(200, "text/plain", "File Uploaded!");
-            return;
         }
 
-        if (target != "/cfg.json")
+        if (IsV013 || !target.Contains("cfg.json", StringComparison.Ordinal))
         {
-            await exchange.RespondAsync(200, "text/plain", "File Uploaded!");
+            if (target.Contains("cfg.json", StringComparison.Ordinal))
+            {
+                lock (_gate)
+                {
+                    _pendingConfig = part.Content;
+                }
+            }
+
+            await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes(IsV013 ? "wled/wled_upload_answer_0.13.3.txt" : "wled/wled_upload_other_answer_0.14.4.txt"));
             return;
         }
 
@@ -177,16 +248,8 @@ public sealed class FakeWled : IAsyncDisposable
             _pendingConfig = part.Content;
         }
 
-        if (IsV013)
-        {
-            await exchange.RespondAsync(200, "text/plain", "File Uploaded!");
-            return;
-        }
-
-        var answer = Version.StartsWith("0.14", StringComparison.Ordinal) || Version.StartsWith("0.15", StringComparison.Ordinal)
-            ? "Configuration restore successful.\nRebooting..."
-            : "Config restore ok.\nRebooting...";
-        await exchange.RespondAsync(200, "text/plain", answer);
+        var answer = Version.StartsWith("0.", StringComparison.Ordinal) ? "wled/wled_upload_cfg_answer_0.14.4.txt" : "wled/wled_upload_cfg_answer_16.0.1.txt";
+        await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes(answer));
         Restart();
     }
 
@@ -197,25 +260,37 @@ public sealed class FakeWled : IAsyncDisposable
             if (_pendingConfig is { } config)
             {
                 var node = JsonNode.Parse(config)!.AsObject();
-                if (AddsKeyAtBoot is { } key)
+
+                // cfg.cpp: a usermod whose keys the file lacks is read with its defaults, and the file saved again.
+                var usermods = node["um"] as JsonObject;
+                foreach (var (name, defaults) in _usermodDefaults)
                 {
-                    node[key] = new JsonObject();
+                    usermods ??= (JsonObject)(node["um"] = new JsonObject());
+                    if (!usermods.ContainsKey(name))
+                    {
+                        usermods[name] = defaults!.DeepClone();
+                    }
                 }
 
-                if (ComesBackNamed is { } name && node["id"] is JsonObject id)
+                if (ComesBackNamed is { } keptName && node["id"] is JsonObject id)
                 {
-                    id["name"] = name;
+                    id["name"] = keptName;
                 }
 
-                Config = Encoding.UTF8.GetBytes(node.ToJsonString());
+                Config = Json(node);
                 _pendingConfig = null;
             }
 
+            // correctPIN = !strlen(settingsPIN) at boot.
             _unlocked = false;
+            _wrongPinAt = 0;
             Restarts++;
-            var now = System.Diagnostics.Stopwatch.GetTimestamp();
-            Volatile.Write(ref _answersAgainAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
-            Volatile.Write(ref _startedAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+            var back = Stopwatch.GetTimestamp() + (long)(RestartTime.TotalSeconds * Stopwatch.Frequency);
+            Volatile.Write(ref _answersAgainAt, back);
+            Volatile.Write(ref _startedAt, back);
         }
     }
+
+    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
 }

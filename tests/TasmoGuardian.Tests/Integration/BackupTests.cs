@@ -57,7 +57,7 @@ public sealed class BackupTests : IntegrationContext
 
         var zipName = Assert.Single(files, f => f.EndsWith(".zip", StringComparison.Ordinal));
         Assert.StartsWith($"Desk strip/{wled.Mac.ToUpperInvariant()}-", zipName, StringComparison.Ordinal);
-        Assert.EndsWith("-v0.15.0-b3.zip", zipName, StringComparison.Ordinal);
+        Assert.EndsWith("-v0.15.4.zip", zipName, StringComparison.Ordinal);
         using (var zip = ZipFile.OpenRead(Path.Combine(Folder.Backups, zipName)))
         {
             Assert.Equal(["cfg.json", "presets.json", "info.json"], zip.Entries.Select(e => e.FullName));

@@ -208,7 +208,7 @@ public sealed class InventoryTests : IntegrationContext
         Assert.Equal("Boiler room", (string?)boiler["device"]!["name"]);
         Assert.Equal("13.1.0", (string?)boiler["device"]!["sw_version"]);
         var strip = Json(await WaitForJsonAsync($"homeassistant/device/tasmo_guardian_{wled.Mac}/config", _ => true, "the WLED given by host"));
-        Assert.Equal(("Desk strip", "WLED", "0.15.0-b3"), ((string?)strip["device"]!["name"], (string?)strip["device"]!["manufacturer"], (string?)strip["device"]!["sw_version"]));
+        Assert.Equal(("Desk strip", "WLED", "0.15.4"), ((string?)strip["device"]!["name"], (string?)strip["device"]!["manufacturer"], (string?)strip["device"]!["sw_version"]));
         var status = tasmota.Requests.Single(r => r.Path == "/cm");
         Assert.Equal("s3cret", status.QueryValue("password"));
         Assert.DoesNotContain("s3cret", app.LogText(), StringComparison.Ordinal);

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;
 
 namespace TasmoGuardian.Tests.Integration;
 
-/// <summary>OpenDTU against a fake that behaves like its firmware (file routes old and new, auth, the web app for unknown paths, a restart per upload).</summary>
+/// <summary>OpenDTU against a fake that answers as its firmware does (file routes old and new, auth, the gzip web app for unknown paths, a restart per upload).</summary>
 public sealed class OpenDtuTests : FileKindTestContext
 {
     [Fact]
@@ -14,7 +15,7 @@ public sealed class OpenDtuTests : FileKindTestContext
         var dtu = Own(FakeOpenDtu.Start());
         await using var app = await StartWithAsync(dtu.Host, DeviceType.OpenDtu, null);
         var config = Json(await WaitForConfigAsync(dtu.Mac));
-        Assert.Equal(("OpenDTU-07F614", "OpenDTU", "24.11.7"), ((string?)config["device"]!["name"], (string?)config["device"]!["manufacturer"], (string?)config["device"]!["sw_version"]));
+        Assert.Equal((dtu.Hostname, "OpenDTU", "26.3.30"), ((string?)config["device"]!["name"], (string?)config["device"]!["manufacturer"], (string?)config["device"]!["sw_version"]));
 
         var backup = await BackUpAsync(dtu.Mac);
         var entries = Entries(backup);
@@ -23,7 +24,7 @@ public sealed class OpenDtuTests : FileKindTestContext
         Assert.All(dtu.Requests.Where(r => r.Path.StartsWith("/api/file/", StringComparison.Ordinal)), r => Assert.NotNull(r.Header("Authorization")));
 
         var original = dtu.File("pin_mapping.json");
-        dtu.SetFile("config.json", """{"cfg":{"version":16777984,"save_count":30},"wifi":{"ssid":"other"}}"""u8.ToArray());
+        dtu.SetFile("config.json", """{"cfg":{"version":73216,"save_count":30},"wifi":{"ssid":"other"}}"""u8.ToArray());
         dtu.SetFile("pin_mapping.json", "[]"u8.ToArray());
 
         var done = await RestoreAsync(dtu.Mac, backup);
@@ -37,18 +38,59 @@ public sealed class OpenDtuTests : FileKindTestContext
     }
 
     [Fact]
-    public async Task OlderFirmware_IsReadThroughTheConfigRoutes_NotTheWebAppItServesForTheNewOnes()
+    public async Task OlderFirmware_IsBackedUpAndRestoredThroughTheConfigRoutes_NotTheWebAppItServesForTheNewOnes()
     {
-        var dtu = Own(FakeOpenDtu.Start());
-        dtu.Version = "v24.10.15";
+        var dtu = Own(FakeOpenDtu.Start("v24.10.15"));
         await using var app = await StartWithAsync(dtu.Host, DeviceType.OpenDtu, null);
-        await WaitForConfigAsync(dtu.Mac);
+        Assert.Equal("24.10.15", (string?)Json(await WaitForConfigAsync(dtu.Mac))["device"]!["sw_version"]);
 
         var backup = await BackUpAsync(dtu.Mac);
 
         Assert.Equal(dtu.File("config.json"), Entries(backup)["config.json"]);
         Assert.Contains(dtu.Requests, r => r.Path == "/api/file/list");
         Assert.Contains(dtu.Requests, r => r.Path == "/api/config/get");
+
+        dtu.SetFile("config.json", """{"cfg":{"version":72704,"save_count":18},"wifi":{"ssid":"other"}}"""u8.ToArray());
+        var done = await RestoreAsync(dtu.Mac, backup);
+
+        Assert.True((string?)done["event_type"] == "restore_succeeded", (string?)done["reason"]);
+        Assert.Equal(["pin_mapping.json", "config.json"], dtu.Uploaded);
+        Assert.Equal(dtu.File("config.json"), Entries(backup)["config.json"]);
+    }
+
+    [Fact]
+    public async Task TwoBehindOneAccessPoint_AreTwoDevices_AndOneMovingToEthernet_StaysTheSameDevice()
+    {
+        var first = Own(FakeOpenDtu.Start());
+        var second = Own(FakeOpenDtu.Start());
+        await using var app = await StartWithAsync(new DeviceOption(first.Host, DeviceType.OpenDtu, null, null), new DeviceOption(second.Host, DeviceType.OpenDtu, null, null));
+        await WaitForConfigAsync(first.Mac);
+        await WaitForConfigAsync(second.Mac);
+        Assert.Equal(first.Bssid, second.Bssid);
+
+        // Now on a cable: network_mac is the Ethernet MAC, the hostname the user gave it with the move.
+        second.Ethernet = true;
+        second.Hostname = "OpenDTU-cable";
+        await PressAsync("tasmo_guardian/hub/refresh");
+        var registry = app.Get<DeviceRegistry>();
+        await Eventually.TrueAsync(() => registry.Find(Mac.Parse(second.Mac))?.Name == "OpenDTU-cable", Waits.Long, () => string.Join(", ", registry.Snapshot().Select(d => $"{d.Mac} {d.Name}")));
+
+        Assert.Equal(2, registry.Count);
+        Assert.Null(registry.Find(Mac.Parse(second.EthernetMac)));
+        Assert.NotNull(await BackUpAsync(second.Mac));
+    }
+
+    [Fact]
+    public async Task ADeviceWithoutAMac_IsListedOnTheHub_SayingWhereTheMacWasLookedFor()
+    {
+        var network = FixtureFiles.Object("opendtu/opendtu_api_network_status_v26.3.30_ethernet.json");
+        network["network_mac"] = "";
+        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", e.Request.Path == "/api/network/status"
+            ? System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(network))
+            : FixtureFiles.Bytes("opendtu/opendtu_api_system_status_v26.3.30_esp32.json")));
+        await using var app = await StartWithAsync(device.HostAndPort, DeviceType.OpenDtu, null);
+
+        Assert.Equal("/api/network/status has no MAC at \"network_mac\"", await UnidentifiedReasonAsync(device.HostAndPort));
     }
 
     [Fact]

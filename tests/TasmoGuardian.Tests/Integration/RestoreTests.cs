@@ -212,8 +212,8 @@ public sealed class RestoreTests : IntegrationContext
     [Fact]
     public async Task Wled_0_13_IsToldToReboot_AWrongPinFails_AndAConfigNotKeptFails()
     {
-        var old = Own(FakeWled.Start());
-        (old.Version, old.RestartTime) = ("0.13.3", TimeSpan.FromMilliseconds(500));
+        var old = Own(FakeWled.Start("0.13.3"));
+        old.RestartTime = TimeSpan.FromMilliseconds(500);
         var pinned = Own(FakeWled.Start());
         pinned.Pin = "1111";
         var forgetful = Own(FakeWled.Start());

@@ -8,9 +8,10 @@ namespace TasmoGuardian.Kinds.AhoyDtu;
 
 /// <summary>
 /// AhoyDTU's restore, as its Setup page's "Import" does it (research §4.4): settings.json posted to <c>/upload</c> as the
-/// form field "upload". The device reads it, keeps its current Wi-Fi password, saves and reboots by itself, answering
-/// an HTML page that says "Upload: success" or "Upload: failed". Compared afterwards: every setting but the blanked
-/// passwords.
+/// form field "upload" (web.h onUpload2 takes any file part). The device reads it over its defaults, keeps its current
+/// Wi-Fi password, saves and reboots, answering an HTML page that says "Upload: success" or "Upload: failed"; it
+/// reboots after a failed upload too, keeping its saved settings. Compared afterwards: every setting but the two
+/// passwords the export empties.
 /// </summary>
 internal sealed class AhoyDtuRestore : IRestoreProtocol
 {
@@ -47,14 +48,14 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
         var settings = (byte[])image.Parsed!;
         var answer = await _http.PostAsync(access.Url("/upload"), () => FileSet.Form("upload", "settings.json", settings), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
         var text = Encoding.UTF8.GetString(answer.Body);
-        if (answer.StatusCode == 401 || answer.StatusCode == 403)
+        if (text.Contains("Upload: failed", StringComparison.OrdinalIgnoreCase))
         {
-            throw DeviceException.Of(FailureKind.WrongPassword, "the device refused the upload: it needs its admin password in the devices option (nothing was changed)");
+            throw DeviceException.Of(FailureKind.RestoreRejected, "the device did not take settings.json (\"Upload: failed\"); it restarts with its settings unchanged");
         }
 
-        if (!answer.IsOk || text.Contains("Upload: failed", StringComparison.OrdinalIgnoreCase))
+        if (!answer.IsOk)
         {
-            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device did not take settings.json (HTTP {answer.StatusCode}); nothing was changed");
+            throw DeviceException.Of(FailureKind.RestoreRejected, $"the device answered the upload with HTTP {answer.StatusCode}; nothing was changed");
         }
 
         if (!text.Contains("Upload: success", StringComparison.OrdinalIgnoreCase))
@@ -69,8 +70,8 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
         ArgumentNullException.ThrowIfNull(after);
         var now = BackupZip.Entry(BackupZip.Read(after.Content), "settings.json");
 
-        // The export blanks the passwords the device kept; what it adds by itself (defaults of a newer build) may differ.
-        return JsonCompare.FirstMissing((byte[])image.Parsed!, now, exact: false, ignore: ["wifi.pwd", "wifi.adm", "wifi.ap_pwd", "mqtt.pwd"]) is { } difference
+        // The export empties "pwd" (Wi-Fi, MQTT) but not "adm" or "ap_pwd"; keys a newer build adds by itself may differ.
+        return JsonCompare.FirstMissing((byte[])image.Parsed!, now, exact: false, ignore: ["wifi.pwd", "mqtt.pwd"]) is { } difference
             ? $"the device came back with other settings than the backup's ({difference})"
             : null;
     }

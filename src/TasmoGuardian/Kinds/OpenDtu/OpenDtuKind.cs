@@ -11,6 +11,7 @@ namespace TasmoGuardian.Kinds.OpenDtu;
 /// OpenDTU: identified by <c>/api/system/status</c> (name, version, chip) and <c>/api/network/status</c> (the MAC); backed
 /// up as a zip of every file the device lists (config.json with its secrets in clear, pin_mapping.json, language packs)
 /// and info.json, the status answer. Reads always need the admin password (user admin, factory password openDTU42).
+/// The id is the chip's efuse MAC, which is its Wi-Fi MAC, also while it is on Ethernet (see <see cref="StableMac"/>).
 /// </summary>
 internal sealed class OpenDtuKind : IDeviceKind
 {
@@ -93,9 +94,9 @@ internal sealed class OpenDtuKind : IDeviceKind
             ?? throw DeviceException.Of(FailureKind.InvalidJson, $"/api/network/status could not be read ({problem})");
         var root = statusDocument.RootElement;
         var net = networkDocument.RootElement;
-        if (!Mac.TryParse(JsonRead.String(net, "network_mac"), out var mac))
+        if (StableMac(net) is not { } mac)
         {
-            throw DeviceException.Of(FailureKind.NotADump, "/api/network/status has no valid \"network_mac\": is this OpenDTU?");
+            throw DeviceException.Of(FailureKind.NotADump, "/api/network/status has no MAC at \"network_mac\"");
         }
 
         var hostname = DeviceText.CleanHostname(JsonRead.String(net, "network_hostname") ?? JsonRead.String(root, "hostname"));
@@ -111,6 +112,40 @@ internal sealed class OpenDtuKind : IDeviceKind
             Model = board is null ? "OpenDTU" : $"OpenDTU {board}",
             Platform = Platform(root),
         };
+    }
+
+    /// <summary>
+    /// The device's id. "network_mac" is the active interface's MAC (NetworkSettings.cpp macAddress): on Wi-Fi the
+    /// efuse MAC, on Ethernet (internal or W5500) what ESP-IDF derives for Ethernet from it, which differs in the last
+    /// byte (+3) and, on chips with two universal MACs, in the locally-administered bit of the first. The efuse MAC's
+    /// last three bytes are the chip id, which "ap_ssid" carries in decimal ("OpenDTU-521748", getApName) in both
+    /// modes; the first three are the Ethernet MAC's with that bit cleared, as a universal MAC has it. So a device
+    /// moving between Wi-Fi and cable keeps one id. When the two do not fit together (another AP name, a changed base
+    /// MAC), "network_mac" is taken as it is.
+    /// </summary>
+    public static Mac? StableMac(JsonElement network)
+    {
+        if (!Mac.TryParse(JsonRead.String(network, "network_mac"), out var active))
+        {
+            return null;
+        }
+
+        var ssid = JsonRead.String(network, "ap_ssid");
+        var dash = ssid?.LastIndexOf('-') ?? -1;
+        if (dash < 0 || !uint.TryParse(ssid.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chipId) || chipId > 0xFFFFFF)
+        {
+            return active;
+        }
+
+        var hex = active.ToString();
+        var chip = chipId.ToString("X6", System.Globalization.CultureInfo.InvariantCulture);
+        if (hex[6..] == chip || hex[6..10] != chip[..4])
+        {
+            return active;
+        }
+
+        var first = (byte)(Convert.ToByte(hex[..2], 16) & ~0x02);
+        return Mac.Parse(first.ToString("X2", System.Globalization.CultureInfo.InvariantCulture) + hex[2..6] + chip);
     }
 
     private static string? InfoPlatform(byte[] status)

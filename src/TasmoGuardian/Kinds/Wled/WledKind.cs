@@ -48,7 +48,7 @@ internal sealed class WledKind : IDeviceKind
     {
         ArgumentNullException.ThrowIfNull(access);
         return WledInfoParser.Parse(await InfoAsync(access, cancellationToken), out var problem)
-            ?? throw DeviceException.Of(FailureKind.NotADump, problem ?? "the answer could not be read");
+            ?? throw DeviceException.Of(FailureKind.NotADump, $"/json/info {problem}");
     }
 
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
@@ -59,7 +59,7 @@ internal sealed class WledKind : IDeviceKind
         // in it as info.json, so the file itself tells the chip (contract: "plus info.json, the identification answer").
         var infoAnswer = await InfoAsync(access, cancellationToken);
         var info = WledInfoParser.Parse(infoAnswer, out var problem)
-            ?? throw DeviceException.Of(FailureKind.NotADump, $"/json/info could not be read ({problem})");
+            ?? throw DeviceException.Of(FailureKind.NotADump, $"/json/info {problem}");
         var config = await FetchAsync(access, "cfg.json", missingIsEmpty: false, cancellationToken);
         var presets = await FetchAsync(access, "presets.json", missingIsEmpty: true, cancellationToken);
 

@@ -1,43 +1,16 @@
 using System.Text;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Kinds;
-using TasmoGuardian.Kinds.AhoyDtu;
 using TasmoGuardian.Kinds.AiOnTheEdge;
 using TasmoGuardian.Kinds.Awtrix;
-using TasmoGuardian.Kinds.OpenDtu;
 using TasmoGuardian.Kinds.OpenHasp;
 using TasmoGuardian.Tests.Support;
 
 namespace TasmoGuardian.Tests.Kinds.Files;
 
-/// <summary>Identification of the five file-based kinds from the answer shapes in tests/fixtures, and the shared file rules.</summary>
+/// <summary>Identification of AI-on-the-Edge, Awtrix and openHASP from the answer shapes in tests/fixtures, and the shared file rules (OpenDTU and AhoyDTU: Kinds/OpenDtu, Kinds/AhoyDtu).</summary>
 public sealed class FileKindParserTests
 {
-    [Fact]
-    public void OpenDtu_IsIdentifiedFromItsTwoStatusAnswers()
-    {
-        var device = OpenDtuKind.Parse(Fixtures.Bytes("opendtu/opendtu_api_system_status_v24.11.7.json"), Fixtures.Bytes("opendtu/opendtu_api_network_status.json"));
-
-        Assert.Equal(("083AF207F614", "OpenDTU-07F614", "24.11.7"), (device.Mac.ToString(), device.Name, device.Version));
-        Assert.Equal(("OpenDTU generic_esp32", "ESP32-D0WD-V3", "192.168.110.90"), (device.Model, device.Platform, device.Ip));
-    }
-
-    [Fact]
-    public void OpenDtu_WithoutANetworkMac_IsNotTakenForOne()
-    {
-        var ex = Assert.Throws<DeviceException>(() => OpenDtuKind.Parse(Fixtures.Bytes("opendtu/opendtu_api_system_status_v24.11.7.json"), """{"network_ip":"10.0.0.2"}"""u8.ToArray()));
-        Assert.Contains("network_mac", ex.Failure.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void AhoyDtu_IsIdentifiedFromApiSystem_AndItsExportHasTheKeysItAlwaysHas()
-    {
-        var device = AhoyDtuKind.Parse(Fixtures.Bytes("ahoydtu/ahoydtu_api_system_0.7.json"));
-
-        Assert.Equal(("483FDA2C119E", "AHOY-DTU", "ESP8266"), (device.Mac.ToString(), device.Name, device.Platform));
-        Assert.NotEmpty(PartCheck.JsonObject(Fixtures.Bytes("ahoydtu/ahoydtu_get_setup_0.7.json"), "settings.json", "wifi", "inst"));
-    }
-
     [Fact]
     public void AiOnTheEdge_AlignmentImages_AreTheUncommentedPathsOfTheAlignmentSection()
     {
