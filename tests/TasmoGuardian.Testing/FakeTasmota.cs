@@ -1,26 +1,35 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// A Tasmota device's web server on its own loopback address and port 80: <c>/dl</c> with Basic auth and the Referer
-/// check as the firmware does them, and <c>/cm?cmnd=Status 0</c>. Its MQTT side lives in <see cref="FakeTasmotaFleet"/>.
+/// A Tasmota device's web server on its own loopback address and port 80, answering from the fixtures of its
+/// <see cref="Shape"/> (tests/fixtures/tasmota) with only its own values put in: <c>/cm?cmnd=Status 0</c>, <c>/dl</c>,
+/// <c>/rs</c>, <c>/u2</c>, <c>/ufsd</c>, <c>/ufsu</c>, with Basic auth, the Referer check and the device-wide upload
+/// target as the firmware has them (research FACTS §5, §7-§11). Its MQTT side lives in <see cref="FakeTasmotaFleet"/>.
 /// </summary>
 public sealed class FakeTasmota : IAsyncDisposable
 {
+    internal static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static int _count;
     private readonly FakeHttpServer? _server;
 
     private readonly Lock _restoreGate = new();
     private readonly List<byte[]> _uploads = [];
-    private bool _armed;
-    private string? _uploadFolder;
+    private UploadTarget _target;
+    private string _uploadFolder = "/";
     private long _restartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     private long _answersAgainAt;
     private bool _gone;
+    private int _restarts;
+    private TasmotaShape? _shape;
+    private string? _hostname;
 
     private FakeTasmota(string mac, string name, string topic, string version, IPAddress address, FakeHttpServer? server, byte platform = 0)
     {
@@ -34,8 +43,19 @@ public sealed class FakeTasmota : IAsyncDisposable
         Dump = TasmotaDumpBuilder.Build(ParseVersion(version), platform, seed: mac.GetHashCode(StringComparison.Ordinal));
     }
 
+    /// <summary>Where the next upload goes, a flag for the whole device (Web.upload_file_type): set by the /rs and /ufsd pages.</summary>
+    private enum UploadTarget
+    {
+        None,
+        Settings,
+        Folder,
+    }
+
     /// <summary>How many times the device restarted since it was made; reported as StatusPRM.BootCount.</summary>
     public int BootCount { get; private set; } = 7;
+
+    /// <summary>Restarts since it was made: after each accepted upload on /u2 (settings or a user file).</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
 
     /// <summary>How long it stays silent after a restore before it answers again.</summary>
     public TimeSpan RestartTime { get; set; } = TimeSpan.FromSeconds(2);
@@ -48,8 +68,30 @@ public sealed class FakeTasmota : IAsyncDisposable
     /// <summary>Its file system (<c>/ufsd</c>); null for a build without one, which answers that page with 404.</summary>
     public FakeTasmotaFileSystem? FileSystem { get; set; }
 
-    /// <summary>The language of its web pages: "en" or "de".</summary>
+    /// <summary>The language of its web pages and /cm warnings: "en" (en_GB) or "de" (de_DE).</summary>
     public string Language { get; set; } = "en";
+
+    /// <summary>The shape of its answers; by default the one its <see cref="Version"/> writes.</summary>
+    public TasmotaShape Shape
+    {
+        get => _shape ?? TasmotaShape.For(Version);
+        set => _shape = value;
+    }
+
+    /// <summary>
+    /// The Ethernet port's address when it is up (ESP32 shapes); null: no Ethernet. Before 11.0 StatusNET then describes
+    /// the Ethernet port (its MAC, address and host name "…_eth"); from 11.0 on it has its own "Ethernet" block.
+    /// </summary>
+    public string? EthernetAddress { get; set; }
+
+    /// <summary>The Ethernet port's MAC (12 hex digits); by default the Wi-Fi MAC + 3, the ESP32's MAC layout.</summary>
+    public string? EthernetMac { get; set; }
+
+    /// <summary>Wi-Fi off, Ethernet only (11.0 and later): the top-level StatusNET.IPAddress is 0.0.0.0.</summary>
+    public bool WifiOff { get; set; }
+
+    /// <summary>9.2.0 only: WebLog below 2, so /cm answers a warning instead of the status (research FACTS §5).</summary>
+    public bool WebLogOff { get; set; }
 
     /// <summary>Settings files it received on /u2 (accepted or not), in order.</summary>
     public IReadOnlyList<byte[]> Uploads
@@ -63,7 +105,7 @@ public sealed class FakeTasmota : IAsyncDisposable
         }
     }
 
-    /// <summary>Uploads that reached /u2 without a /rs before them: the firmware takes those for firmware images.</summary>
+    /// <summary>Uploads that reached /u2 or /ufsu without a /rs or /ufsd page before them.</summary>
     public int UnarmedUploads { get; private set; }
 
     /// <summary>Uploads the device refused after it had written their driver files anyway (research §1.4).</summary>
@@ -76,6 +118,13 @@ public sealed class FakeTasmota : IAsyncDisposable
     public string Topic { get; }
 
     public string Version { get; set; }
+
+    /// <summary>Its host name; by default the firmware's: the topic with every character but letters, digits and '.' as '-', then "-" and the chip id's low 13 bits.</summary>
+    public string Hostname
+    {
+        get => _hostname ?? DefaultHostname();
+        set => _hostname = value;
+    }
 
     public IPAddress Address { get; }
 
@@ -105,15 +154,27 @@ public sealed class FakeTasmota : IAsyncDisposable
 
     public int Downloads => Requests.Count(r => r.Path == "/dl");
 
-    /// <summary>A device listening on port 80 of a fresh loopback address, as real devices do.</summary>
-    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0", IPAddress? address = null, string? mac = null, byte platform = 0)
+    public string MacWithColons => Colons(Mac);
+
+    private string EthernetMacOrDefault => EthernetMac ?? (Convert.ToInt64(Mac, 16) + 3).ToString("X12", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A device listening on port 80 of a fresh loopback address, as real devices do; <paramref name="port"/> 0 (or
+    /// <see cref="LoopbackAddresses.UnprivilegedPorts"/>) puts it on a free port of 127.0.0.1.
+    /// </summary>
+    public static FakeTasmota Start(string? name = null, int port = 80, string version = "13.1.0", IPAddress? address = null, string? mac = null, byte platform = 0, TasmotaShape? shape = null)
     {
         var n = Interlocked.Increment(ref _count);
         mac ??= $"A0B1C2{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
+        if (port == 80 && address is null && LoopbackAddresses.UnprivilegedPorts)
+        {
+            port = 0;
+        }
+
         address ??= port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback;
         FakeTasmota? device = null;
         var server = new FakeHttpServer(address, port, exchange => device!.HandleAsync(exchange));
-        device = new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", version, address, server, platform);
+        device = new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", version, address, server, platform) { _shape = shape };
         return device;
     }
 
@@ -125,51 +186,73 @@ public sealed class FakeTasmota : IAsyncDisposable
         return new FakeTasmota(mac, name ?? $"Plug {n}", $"tasmota_{mac[6..]}", "13.1.0", LoopbackAddresses.Next(), null);
     }
 
-    public string MacWithColons => string.Join(':', Enumerable.Range(0, 6).Select(i => Mac.Substring(i * 2, 2)));
-
-    public string DiscoveryPayload() => JsonSerializer.Serialize(new Dictionary<string, object?>
+    /// <summary>
+    /// Its <c>tasmota/discovery/&lt;MAC&gt;/config</c> (xdrv_12_discovery.ino TasDiscoverMessage): "mac" is always the
+    /// Wi-Fi MAC (NetworkUniqueId); "ip" and "hn" are the Ethernet port's while it has an address.
+    /// </summary>
+    public string DiscoveryPayload()
     {
-        ["ip"] = ReportedAddress,
-        ["dn"] = Name,
-        ["fn"] = new object?[] { Name, null, null, null, null, null, null, null },
-        ["hn"] = $"{Topic}-{Mac[^4..]}",
-        ["mac"] = Mac,
-        ["md"] = "Sonoff Basic",
-        ["ty"] = 0,
-        ["if"] = 0,
-        ["ofln"] = "Offline",
-        ["onln"] = "Online",
-        ["state"] = new[] { "OFF", "ON", "TOGGLE", "HOLD" },
-        ["sw"] = Version,
-        ["t"] = Topic,
-        ["ft"] = FullTopic,
-        ["tp"] = new[] { "cmnd", "stat", "tele" },
-        ["rl"] = new[] { 1, 0, 0, 0, 0, 0, 0, 0 },
-        ["swc"] = new[] { -1, -1, -1, -1, -1, -1, -1, -1 },
-        ["swn"] = new object?[] { null, null, null, null, null, null, null, null },
-        ["btn"] = new[] { 0, 0, 0, 0 },
-        ["so"] = new Dictionary<string, int> { ["4"] = 0, ["11"] = 0, ["13"] = 0, ["17"] = 1, ["20"] = 0, ["30"] = 0, ["68"] = 0, ["73"] = 0, ["82"] = 0, ["114"] = 0 },
-        ["lk"] = 1,
-        ["lt_st"] = 0,
-        ["sho"] = new[] { 0, 0, 0, 0 },
-        ["ver"] = 1,
-    });
+        var payload = TasmotaFixtures.Json(Shape.DiscoveryFile);
+        var ethernet = EthernetAddress is not null;
+        payload["ip"] = ethernet ? EthernetAddress : ReportedAddress;
+        payload["dn"] = Name;
+        payload["fn"]![0] = Name;
+        payload["hn"] = ethernet ? EthernetHostname() : Hostname;
+        payload["mac"] = Mac;
+        payload["sw"] = Version;
+        payload["t"] = Topic;
+        payload["ft"] = FullTopic;
+        return payload.ToJsonString(Compact);
+    }
 
-    public string Status5Payload() =>
-        $$$"""{"StatusNET":{"Hostname":"{{{Topic}}}-{{{Mac[^4..]}}}","IPAddress":"{{{ReportedAddress}}}","Gateway":"127.0.0.1","Subnetmask":"255.0.0.0","DNSServer1":"127.0.0.1","DNSServer2":"0.0.0.0","Mac":"{{{MacWithColons}}}","Webserver":2,"HTTP_API":1,"WifiConfig":4,"WifiPower":17.0}}""";
+    /// <summary>The answer to <c>/cm?cmnd=Status%200</c>: the shape's fixture with this device's values.</summary>
+    public string Status0Payload() => Status0().ToJsonString(Compact);
 
-    public string Status2Payload() =>
-        $$$"""{"StatusFWR":{"Version":"{{{Version}}}(tasmota)","BuildDateTime":"2025-10-11T13:05:13","Boot":31,"Core":"2_7_8","SDK":"2.2.2-dev(38a443e)","CpuFrequency":80,"Hardware":"ESP8266EX","CR":"431/699"}}""";
+    /// <summary><c>stat/&lt;topic&gt;/STATUS5</c>: the StatusNET section alone, as CmndStatusResponse publishes it.</summary>
+    public string Status5Payload() => Section("StatusNET");
 
-    public string StatusPayload() =>
-        $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3,"LedState":1,"SaveData":1,"SaveState":1,"SwitchTopic":"0","SwitchMode":[0,0,0,0,0,0,0,0],"ButtonRetain":0,"SwitchRetain":0,"SensorRetain":0,"PowerRetain":0,"InfoRetain":0,"StateRetain":0}}""";
+    public string Status2Payload() => Section("StatusFWR");
 
-    public string Status0Payload()
+    public string StatusPayload() => Section("Status");
+
+    /// <summary><c>tele/&lt;topic&gt;/INFO1</c>: bare up to 9.3.1, wrapped in "Info1" since 9.4.0.</summary>
+    public string Info1Payload()
     {
-        var up = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _restartedAt));
-        var uptime = $"{(int)up.TotalDays}T{up:hh\\:mm\\:ss}";
-        var network = Status5Payload()[1..^1].Replace("\"Webserver\":2", Behavior == TasmotaBehavior.HtmlPage ? "\"Webserver\":1" : "\"Webserver\":2", StringComparison.Ordinal);
-        return $$$"""{"Status":{"Module":1,"DeviceName":"{{{Name}}}","FriendlyName":["{{{Name}}}"],"Topic":"{{{Topic}}}","ButtonTopic":"0","Power":"0","PowerOnState":3},"StatusPRM":{"Baudrate":115200,"GroupTopic":"tasmotas","RestartReason":"Software/System restart","Uptime":"{{{uptime}}}","BootCount":{{{BootCount}}},"CfgHolder":4617},"StatusFWR":{"Version":"{{{Version}}}(tasmota)","Hardware":"ESP8266EX"},{{{network}}}}""";
+        var (root, info) = Info("INFO1");
+        info["Version"] = Version + BuildSuffix(info["Version"]!.GetValue<string>());
+        if (info["FallbackTopic"]?.GetValue<string>() is { } fallback && fallback.StartsWith("cmnd/DVES_", StringComparison.Ordinal))
+        {
+            info["FallbackTopic"] = $"cmnd/DVES_{Mac[6..]}_fb/";
+        }
+
+        return root.ToJsonString(Compact);
+    }
+
+    /// <summary>
+    /// <c>tele/&lt;topic&gt;/INFO2</c> (MqttConnected): the host name and address while Wi-Fi has one, then (11.0 and
+    /// later) an "Ethernet" object while the Ethernet port has one.
+    /// </summary>
+    public string Info2Payload()
+    {
+        if (WifiOff && EthernetAddress is not null && Shape.HasEthernetBlock)
+        {
+            var message = JsonNode.Parse(TasmotaFixtures.Message("tasmota_ethernet_only_status5_info2_15.1.0_esp32.json", "INFO2"))!.AsObject();
+            var block = message["Info2"]!["Ethernet"]!;
+            block["Hostname"] = EthernetHostname();
+            block["IPAddress"] = EthernetAddress;
+            return message.ToJsonString(Compact);
+        }
+
+        var (root, info) = Info("INFO2");
+        var ethernetIsTheNetwork = EthernetAddress is not null && !Shape.HasEthernetBlock;
+        info["Hostname"] = ethernetIsTheNetwork ? EthernetHostname() : Hostname;
+        info["IPAddress"] = ethernetIsTheNetwork ? EthernetAddress : ReportedAddress;
+        if (EthernetAddress is not null && Shape.HasEthernetBlock)
+        {
+            info["Ethernet"] = new JsonObject { ["Hostname"] = EthernetHostname(), ["IPAddress"] = EthernetAddress };
+        }
+
+        return root.ToJsonString(Compact);
     }
 
     public async ValueTask DisposeAsync()
@@ -179,6 +262,80 @@ public sealed class FakeTasmota : IAsyncDisposable
             await _server.DisposeAsync();
         }
     }
+
+    /// <summary>A web page of the firmware with this device's name in the title and heading and its version in the footer.</summary>
+    internal string Dress(string page, string pageRelease)
+    {
+        var name = HtmlEscape(Name);
+        return ReplaceOnce(ReplaceOnce(ReplaceOnce(page, "<title>Tasmota", "<title>" + name), "<h2>Tasmota</h2>", $"<h2>{name}</h2>"), ">Tasmota " + pageRelease, ">Tasmota " + Version);
+    }
+
+    /// <summary>Tasmota's HtmlEscape (support.ino kEscapeCode): &amp; &gt; &lt; " ' and the backslash.</summary>
+    internal static string HtmlEscape(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal)
+        .Replace("'", "&apos;", StringComparison.Ordinal)
+        .Replace("\\", "&#92;", StringComparison.Ordinal);
+
+    /// <summary>Writes an answer with the status line and headers of a *.http fixture, in their order; the body chunked where the fixture says so.</summary>
+    internal static Task RespondAsync(FakeHttpExchange exchange, string headFixture, byte[] body, params (string Name, string Value)[] replace) =>
+        RespondWithAsync(exchange, headFixture, null, body, replace);
+
+    /// <summary>
+    /// WSContentBegin's answer (every page and /cm): <paramref name="status"/>, the content type, Server and no-cache
+    /// headers (WSHeaderSend), the body chunked.
+    /// </summary>
+    internal Task ContentAsync(FakeHttpExchange exchange, int status, string contentType, string body) =>
+        RespondWithAsync(exchange, "tasmota_cm_200_response_head_15.1.0_esp32.http", status switch { 200 => "HTTP/1.1 200 OK", 404 => "HTTP/1.1 404 Not Found", _ => $"HTTP/1.1 {status} Status" }, Encoding.UTF8.GetBytes(body), [("Content-Type", contentType), ServerHeader()]);
+
+    private static async Task RespondWithAsync(FakeHttpExchange exchange, string headFixture, string? statusLineInstead, byte[] body, (string Name, string Value)[] replace)
+    {
+        var (statusLine, headers) = TasmotaFixtures.Head(headFixture);
+        statusLine = statusLineInstead ?? statusLine;
+        var chunked = headers.Any(h => h.Name == "Transfer-Encoding" && h.Value == "chunked");
+        var head = new StringBuilder(statusLine).Append("\r\n");
+        foreach (var (name, value) in headers)
+        {
+            var actual = name == "Content-Length" ? body.Length.ToString(CultureInfo.InvariantCulture)
+                : replace.FirstOrDefault(r => r.Name == name).Value ?? value;
+            head.Append(name).Append(": ").Append(actual).Append("\r\n");
+        }
+
+        head.Append("\r\n");
+        await exchange.Stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), exchange.CancellationToken);
+        if (chunked)
+        {
+            if (body.Length > 0)
+            {
+                await exchange.Stream.WriteAsync(Encoding.ASCII.GetBytes($"{body.Length:X}\r\n"), exchange.CancellationToken);
+                await exchange.Stream.WriteAsync(body, exchange.CancellationToken);
+                await exchange.Stream.WriteAsync("\r\n"u8.ToArray(), exchange.CancellationToken);
+            }
+
+            await exchange.Stream.WriteAsync("0\r\n\r\n"u8.ToArray(), exchange.CancellationToken);
+        }
+        else
+        {
+            await exchange.Stream.WriteAsync(body, exchange.CancellationToken);
+        }
+
+        await exchange.Stream.FlushAsync(exchange.CancellationToken);
+    }
+
+    internal static Task UnauthorizedAsync(FakeHttpExchange exchange) => RespondAsync(exchange, "tasmota_401_basic_response_15.1.0_esp32.http", []);
+
+    private static string ReplaceOnce(string text, string old, string replacement)
+    {
+        var at = text.IndexOf(old, StringComparison.Ordinal);
+        return at < 0 ? text : string.Concat(text.AsSpan(0, at), replacement, text.AsSpan(at + old.Length));
+    }
+
+    private static string Colons(string mac) => string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2)));
+
+    /// <summary>"(tasmota)", "(release-tasmota32)": what the firmware writes after the version (image_name).</summary>
+    private static string BuildSuffix(string version) => version.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0 ? version[paren..] : string.Empty;
 
     private static uint ParseVersion(string version)
     {
@@ -204,6 +361,107 @@ public sealed class FakeTasmota : IAsyncDisposable
         {
             Thread.SpinWait(200);
         }
+    }
+
+    /// <summary>tasmota.ino: the topic with every character but letters, digits and '.' as '-', "-", ESP_getChipId() &amp; 0x1FFF as 4 digits (the chip id is the MAC's last three bytes).</summary>
+    private string DefaultHostname()
+    {
+        var topic = new string([.. Topic.Select(c => char.IsAsciiLetterOrDigit(c) || c == '.' ? c : '-')]);
+        var chip = Convert.ToInt32(Mac[6..], 16) & 0x1FFF;
+        return $"{topic}-{chip:D4}";
+    }
+
+    /// <summary>xdrv_82_esp32_ethernet.ino: the host name and "_eth" before 11.0.0.1, "-eth" since (arendst/Tasmota#14913).</summary>
+    private string EthernetHostname() => Hostname + (Shape.HasEthernetBlock ? "-eth" : "_eth");
+
+    private string Section(string name) => new JsonObject { [name] = Status0()[name]!.DeepClone() }.ToJsonString(Compact);
+
+    private (JsonObject Root, JsonObject Info) Info(string suffix)
+    {
+        var root = JsonNode.Parse(TasmotaFixtures.Message(Shape.InfoFile, suffix))!.AsObject();
+        var wrapper = "Info" + suffix[^1];
+        return (root, root[wrapper] is JsonObject wrapped ? wrapped : root);
+    }
+
+    private JsonObject Status0()
+    {
+        var status0 = TasmotaFixtures.Json(Shape.Status0File);
+        var status = status0["Status"]!;
+        status["DeviceName"] = Name;
+        if (status["FriendlyName"] is JsonArray { Count: > 0 } friendly)
+        {
+            friendly[0] = Name;
+        }
+
+        status["Topic"] = Topic;
+
+        var up = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _restartedAt));
+        var uptime = $"{(int)up.TotalDays}T{up:hh\\:mm\\:ss}";
+        var parameters = status0["StatusPRM"]!;
+        parameters["Uptime"] = uptime;
+        parameters["BootCount"] = BootCount;
+
+        var firmware = status0["StatusFWR"]!;
+        firmware["Version"] = Version + BuildSuffix(firmware["Version"]!.GetValue<string>());
+
+        var network = status0["StatusNET"]!.AsObject();
+        if (Network(network) is var replaced && !ReferenceEquals(replaced, network))
+        {
+            status0["StatusNET"] = replaced;
+        }
+
+        var state = status0["StatusSTS"]!;
+        state["Uptime"] = uptime;
+        state["UptimeSec"] = (long)up.TotalSeconds;
+        if (state["IPAddress"] is not null)
+        {
+            // 15.1 and later end StatusSTS with the active link's host name and address, Ethernet unless Wi-Fi has an address.
+            var wifi = !WifiOff || EthernetAddress is null;
+            state["Hostname"] = wifi ? Hostname : EthernetHostname();
+            state["IPAddress"] = wifi ? ReportedAddress : EthernetAddress;
+        }
+
+        return status0;
+    }
+
+    /// <summary>CmndStatus's StatusNET: Wi-Fi's values on top, the Ethernet port's in its own block (11.0 and later) or on top while it is up (before).</summary>
+    private JsonObject Network(JsonObject network)
+    {
+        if (WifiOff && EthernetAddress is not null && Shape.HasEthernetBlock)
+        {
+            network = JsonNode.Parse(TasmotaFixtures.Message("tasmota_ethernet_only_status5_info2_15.1.0_esp32.json", "STATUS5"))!["StatusNET"]!.AsObject();
+            network.Parent?.AsObject().Remove("StatusNET");
+        }
+        else
+        {
+            network["IPAddress"] = ReportedAddress;
+        }
+
+        network["Hostname"] = Hostname;
+        network["Mac"] = MacWithColons;
+        network["Webserver"] = Behavior == TasmotaBehavior.HtmlPage ? 1 : 2;
+        if (EthernetAddress is not null && network["Ethernet"] is JsonObject ethernet)
+        {
+            if (!WifiOff)
+            {
+                var template = JsonNode.Parse(TasmotaFixtures.Message("tasmota_ethernet_only_status5_info2_15.1.0_esp32.json", "STATUS5"))!["StatusNET"]!["Ethernet"]!.AsObject();
+                template.Parent!.AsObject().Remove("Ethernet");
+                network["Ethernet"] = ethernet = template;
+            }
+
+            ethernet["Hostname"] = EthernetHostname();
+            ethernet["IPAddress"] = EthernetAddress;
+            ethernet["Mac"] = Colons(EthernetMacOrDefault);
+        }
+        else if (EthernetAddress is not null && !Shape.HasEthernetBlock)
+        {
+            // Before 11.0 StatusNET is NetworkHostname(), NetworkAddress(), NetworkMacAddress(): the Ethernet port's while it is up.
+            network["Hostname"] = EthernetHostname();
+            network["IPAddress"] = EthernetAddress;
+            network["Mac"] = Colons(EthernetMacOrDefault);
+        }
+
+        return network;
     }
 
     private bool Authorized(FakeHttpRequest request, bool allowQuery)
@@ -239,42 +497,52 @@ public sealed class FakeTasmota : IAsyncDisposable
             return;
         }
 
-        if (request.Path == "/cm")
+        switch (request.Path)
         {
-            if (!Authorized(request, allowQuery: true))
-            {
-                await exchange.RespondAsync(401, "application/json", """{"WARNING":"Need user=<username>&password=<password>"}""");
+            case "/cm":
+                await CommandAsync(exchange);
                 return;
-            }
-
-            await exchange.RespondAsync(200, "application/json", Status0Payload());
-            return;
+            case "/ufsd":
+            case "/ufsu" when request.Method == "GET":
+                await FileSystemAsync(exchange);
+                return;
+            case "/rs":
+                await ArmAsync(exchange);
+                return;
+            case "/u2" when request.Method == "POST":
+            case "/ufsu" when request.Method == "POST":
+                await UploadAsync(exchange);
+                return;
+            case "/dl":
+                await BackupAsync(exchange);
+                return;
+            default:
+                await NotFoundAsync(exchange);
+                return;
         }
+    }
 
-        if (request.Path == "/ufsd")
+    /// <summary>HandleHttpCommand: Basic auth or user/password arguments; a 401 whose JSON warning is in the build's language.</summary>
+    private async Task CommandAsync(FakeHttpExchange exchange)
+    {
+        var server = ServerHeader();
+        if (!Authorized(exchange.Request, allowQuery: true))
         {
-            await FileSystemAsync(exchange);
+            await RespondAsync(exchange, "tasmota_cm_401_response_head_15.1.0_esp32.http", TasmotaFixtures.Bytes($"tasmota_cm_401_body_15.1.0_{Language}.json"), server);
             return;
         }
 
-        if (request.Path == "/rs")
-        {
-            await ArmAsync(exchange);
-            return;
-        }
+        var body = WebLogOff && Shape == TasmotaShape.V9_2_0 ? TasmotaFixtures.Bytes("tasmota_cm_weblog_warning_9.2.0_en.json") : Encoding.UTF8.GetBytes(Status0Payload());
+        await RespondAsync(exchange, "tasmota_cm_200_response_head_15.1.0_esp32.http", body, server);
+    }
 
-        if (request.Path == "/u2" && request.Method == "POST")
-        {
-            await UploadAsync(exchange);
-            return;
-        }
+    /// <summary>WSHeaderSend: "Tasmota/&lt;version&gt; (&lt;GetDeviceHardware()&gt;)".</summary>
+    private (string Name, string Value) ServerHeader() =>
+        ("Server", $"Tasmota/{Version} ({TasmotaFixtures.Json(Shape.Status0File)["StatusFWR"]!["Hardware"]!.GetValue<string>().Split(' ')[0]})");
 
-        if (request.Path != "/dl")
-        {
-            await exchange.RespondAsync(404, "text/plain", "Not found");
-            return;
-        }
-
+    private async Task BackupAsync(FakeHttpExchange exchange)
+    {
+        var request = exchange.Request;
         if (Delay > TimeSpan.Zero)
         {
             await PreciseDelayAsync(Delay, exchange.CancellationToken);
@@ -285,14 +553,16 @@ public sealed class FakeTasmota : IAsyncDisposable
             await hook();
         }
 
-        var disposition = ("Content-Disposition", $"attachment; filename=Config_{Topic}_{Version}.dmp");
+        // settings.ino SettingsConfigFilename: Config_<host name, every character but letters and digits as '_'>_<version>.dmp
+        var fileName = $"Config_{new string([.. Hostname.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')])}_{Version}.dmp";
+        var disposition = ("Content-Disposition", $"attachment; filename={fileName}");
         switch (Behavior)
         {
             case TasmotaBehavior.WrongPassword:
-                await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+                await UnauthorizedAsync(exchange);
                 return;
             case TasmotaBehavior.HtmlPage:
-                await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html lang=\"en\" class=\"\"><head><meta charset='utf-8'><title>Tasmota - Main Menu</title></head><body>Tasmota</body></html>");
+                await ContentAsync(exchange, 200, "text/html", MainPage());
                 return;
             case TasmotaBehavior.Hang:
                 await Task.Delay(Timeout.Infinite, exchange.CancellationToken);
@@ -303,17 +573,18 @@ public sealed class FakeTasmota : IAsyncDisposable
 
         if (!Authorized(request, allowQuery: false))
         {
-            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            await UnauthorizedAsync(exchange);
             return;
         }
 
+        const string head = "tasmota_dl_response_head_15.1.0_esp32.http";
         switch (Behavior)
         {
             case TasmotaBehavior.Truncated:
-                await exchange.RespondAsync(200, "application/octet-stream", Dump[..(Dump.Length / 2)], disposition);
+                await RespondAsync(exchange, head, Dump[..(Dump.Length / 2)], disposition);
                 break;
             case TasmotaBehavior.BadChecksum:
-                await exchange.RespondAsync(200, "application/octet-stream", TasmotaDumpBuilder.FlipBit(Dump, 1000, 3), disposition);
+                await RespondAsync(exchange, head, TasmotaDumpBuilder.FlipBit(Dump, 1000, 3), disposition);
                 break;
             case TasmotaBehavior.DropMidBody:
                 await exchange.WriteHeadAsync(200, "application/octet-stream", Dump.Length, disposition);
@@ -329,84 +600,133 @@ public sealed class FakeTasmota : IAsyncDisposable
 
                 break;
             case TasmotaBehavior.LyingContentType:
-                await exchange.RespondAsync(200, "text/html", Dump, disposition);
+                await RespondAsync(exchange, head, Dump, disposition, ("Content-Type", "text/html"));
                 break;
             default:
-                await exchange.RespondAsync(200, "application/octet-stream", Dump, disposition);
+                await RespondAsync(exchange, head, Dump, disposition);
                 break;
         }
     }
 
-    /// <summary>GET /rs: the restore page, which arms the next /u2 for settings (a flag for the whole device).</summary>
+    /// <summary>
+    /// HandleNotFound: 404, chunked text/plain, "File Not Found" (translated) and the request's URI, method and arguments,
+    /// as the 1 MB ESP8266 build answers <c>/ufsd</c>.
+    /// </summary>
+    private async Task NotFoundAsync(FakeHttpExchange exchange)
+    {
+        var request = exchange.Request;
+        var arguments = request.Query.Length == 0 ? [] : request.Query.TrimStart('?').Split('&');
+        var text = new StringBuilder(TasmotaFixtures.Text("tasmota_notfound_ufsd_body_13.0.0_esp8266_en.txt"))
+            .Replace("URI: /ufsd", "URI: " + request.Path)
+            .Replace("Method: GET", "Method: " + request.Method)
+            .Replace("Arguments: 0", "Arguments: " + arguments.Length.ToString(CultureInfo.InvariantCulture));
+        if (Language == "de")
+        {
+            text.Replace("File Not Found", "Datei nicht gefunden");
+        }
+
+        foreach (var argument in arguments)
+        {
+            var eq = argument.IndexOf('=', StringComparison.Ordinal);
+            text.Append(' ').Append(eq < 0 ? argument : argument[..eq]).Append(": ").Append(eq < 0 ? string.Empty : Uri.UnescapeDataString(argument[(eq + 1)..])).Append('\n');
+        }
+
+        await ContentAsync(exchange, 404, "text/plain", text.ToString());
+    }
+
+    /// <summary>GET /rs: the restore page, which arms the next upload for settings (a flag for the whole device).</summary>
     private async Task ArmAsync(FakeHttpExchange exchange)
     {
         if (Behavior == TasmotaBehavior.HtmlPage)
         {
-            await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><head><title>Tasmota - Main Menu</title></head><body>Tasmota</body></html>");
+            await ContentAsync(exchange, 200, "text/html", MainPage());
             return;
         }
 
         if (!Authorized(exchange.Request, allowQuery: false))
         {
-            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            await UnauthorizedAsync(exchange);
             return;
         }
 
+        await ContentAsync(exchange, 200, "text/html", Dress(TasmotaFixtures.Text($"tasmota_rs_page_{Shape.Pages}_{Language}.html"), Shape.PagesVersion));
         lock (_restoreGate)
         {
-            _armed = true;
-            _uploadFolder = null;
+            _target = UploadTarget.Settings;
         }
-
-        await exchange.RespondAsync(200, "text/html", "<!DOCTYPE html><html><body><fieldset><legend><b>&nbsp;Restore Configuration&nbsp;</b></legend><form method='post' action='u2?fsz=' enctype='multipart/form-data'><input type='file' name='u2'><button type='submit'>Start Restore</button></form></fieldset></body></html>");
     }
 
-    /// <summary>GET /ufsd: the file manager, which also points the next /u2 at the folder it shows (Web.upload_file_type).</summary>
+    /// <summary>GET /ufsd (and GET /ufsu): the file manager, which also points the next upload at the folder it shows.</summary>
     private async Task FileSystemAsync(FakeHttpExchange exchange)
     {
-        if (!Authorized(exchange.Request, allowQuery: false))
-        {
-            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
-            return;
-        }
-
         if (FileSystem is not { } fileSystem)
         {
-            await exchange.RespondAsync(404, "text/plain", "File Not Found");
+            await NotFoundAsync(exchange);
             return;
         }
 
-        if (await fileSystem.ServeAsync(exchange) is { } folder)
+        if (!Authorized(exchange.Request, allowQuery: false))
+        {
+            await UnauthorizedAsync(exchange);
+            return;
+        }
+
+        if (await fileSystem.ServeAsync(exchange, this) is { } folder)
         {
             lock (_restoreGate)
             {
                 _uploadFolder = folder;
-                _armed = false;
+                _target = UploadTarget.Folder;
             }
         }
     }
 
-    /// <summary>POST /u2 as HandleUploadLoop and HandleUploadDone do it: the body is taken first, access checked after, HTTP 200 either way.</summary>
+    /// <summary>
+    /// POST /u2 and POST /ufsu: HandleUploadLoop takes the body first, into whatever the device was last armed for (settings
+    /// after /rs, a file after /ufsd); then access is checked. /u2 answers with HandleUploadDone, which restarts the device
+    /// after every accepted upload, a user file too; /ufsu with HandleUploadUFSDone (13.4 and later: a page, no restart;
+    /// before: a 303 to /ufsu).
+    /// </summary>
     private async Task UploadAsync(FakeHttpExchange exchange)
     {
         var request = exchange.Request;
+        var viaFileManager = request.Path == "/ufsu";
         var file = request.FormParts().FirstOrDefault(p => p.FileName is not null);
-        bool armed;
-        string? folder;
+        UploadTarget target;
+        string folder;
         lock (_restoreGate)
         {
-            armed = _armed;
+            target = _target;
             folder = _uploadFolder;
-            _armed = false;
-            if (file.Content is not null && folder is null)
+            if (target != UploadTarget.Folder)
             {
-                _uploads.Add(file.Content);
+                _target = UploadTarget.None;
+                if (file.Content is not null)
+                {
+                    _uploads.Add(file.Content);
+                }
             }
         }
 
+        var (error, settings) = Loop(target, folder, file.FileName, file.Content, request.QueryValue("fsz"));
+
         if (!Authorized(request, allowQuery: false))
         {
-            await exchange.RespondAsync(401, "text/html", [], ("WWW-Authenticate", "Basic realm=\"Login Required\""));
+            await UnauthorizedAsync(exchange);
+            return;
+        }
+
+        if (viaFileManager)
+        {
+            if (!TasmotaShape.AtLeast(Version, "13.4"))
+            {
+                await RespondAsync(exchange, "tasmota_ufsu_303_response_13.0.0_esp8266.http", []);
+                return;
+            }
+
+            var name = error == 0 ? "success" : $"failed{error}";
+            var page = $"tasmota_ufsu_{name}_15.1.0_esp32_{Language}.html";
+            await ContentAsync(exchange, 200, "text/html", Dress(TasmotaFixtures.Text(File.Exists(Path.Combine(TasmotaFixtures.Folder, page)) ? page : $"tasmota_u2_{name}_15.1.0_esp32_{Language}.html"), "15.1.0"));
             return;
         }
 
@@ -415,57 +735,59 @@ public sealed class FakeTasmota : IAsyncDisposable
             return;
         }
 
-        if (folder is not null && FileSystem is { } fileSystem)
+        await ContentAsync(exchange, 200, "text/html", UploadPage(error));
+        if (error == 0)
         {
-            // A user file: written into the folder, no restart.
-            if (string.IsNullOrEmpty(file.FileName) || file.Content is null)
+            Restart(settings);
+        }
+    }
+
+    /// <returns>Tasmota's upload error (0: none), and the settings to restore when it took some.</returns>
+    private (int Error, byte[]? Settings) Loop(UploadTarget target, string folder, string? fileName, byte[]? content, string? announcedSize)
+    {
+        if (string.IsNullOrEmpty(fileName) || content is null)
+        {
+            return (1, null);
+        }
+
+        if (target == UploadTarget.Folder && FileSystem is { } fileSystem)
+        {
+            if (long.TryParse(announcedSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > fileSystem.FreeBytes)
             {
-                await exchange.RespondAsync(200, "text/html", Page(error: 1));
-                return;
+                return (9, null);
             }
 
-            fileSystem.Write(folder, file.FileName, file.Content);
-            await exchange.RespondAsync(200, "text/html", Page(error: 0));
-            return;
+            fileSystem.Write(folder, fileName, content);
+            return (0, null);
         }
 
-        if (!armed)
+        if (target != UploadTarget.Settings)
         {
-            // Not armed: the firmware path, where a .dmp fails the first-byte check.
+            // Not armed: the firmware's own update path, where Update.write fails without Update.begin (Not enough space).
             UnarmedUploads++;
-            await exchange.RespondAsync(200, "text/html", Page(error: 3));
-            return;
+            return (2, null);
         }
 
-        if (string.IsNullOrEmpty(file.FileName) || file.Content is null)
+        if (content.Length > TasmotaDumpBuilder.Size && !KeepsDriverFiles)
         {
-            await exchange.RespondAsync(200, "text/html", Page(error: 1));
-            return;
+            return (9, null);
         }
 
-        var uploaded = file.Content;
-        if (uploaded.Length > TasmotaDumpBuilder.Size && !KeepsDriverFiles)
+        if (!TasmotaDumpBuilder.ChecksumHolds(content) || TasmotaDumpBuilder.PlatformOf(content) != TasmotaDumpBuilder.PlatformOf(Dump))
         {
-            await exchange.RespondAsync(200, "text/html", Page(error: 9));
-            return;
-        }
-
-        if (!TasmotaDumpBuilder.ChecksumHolds(uploaded) || TasmotaDumpBuilder.PlatformOf(uploaded) != TasmotaDumpBuilder.PlatformOf(Dump))
-        {
-            if (uploaded.Length > TasmotaDumpBuilder.Size)
+            if (content.Length > TasmotaDumpBuilder.Size)
             {
                 DriverFilesWrittenDespiteRejection++;
             }
 
-            await exchange.RespondAsync(200, "text/html", Page(error: 8));
-            return;
+            return (8, null);
         }
 
-        await exchange.RespondAsync(200, "text/html", Page(error: 0));
-        Restart(uploaded);
+        return (0, content);
     }
 
-    private void Restart(byte[] uploaded)
+    /// <summary>Restarts after an accepted upload; settings are restored at boot, a user file was written already.</summary>
+    private void Restart(byte[]? uploaded)
     {
         lock (_restoreGate)
         {
@@ -475,11 +797,18 @@ public sealed class FakeTasmota : IAsyncDisposable
                 return;
             }
 
-            var restored = TasmotaDumpBuilder.AfterRestore(Dump, uploaded, ParseVersion(Version));
-            Dump = RestoreBehavior == TasmotaRestoreBehavior.ComesBackDifferent
-                ? TasmotaDumpBuilder.Encode(Reset(TasmotaDumpBuilder.Settings(restored)), TasmotaDumpBuilder.DriverBytes(restored))
-                : restored;
+            if (uploaded is not null)
+            {
+                var restored = TasmotaDumpBuilder.AfterRestore(Dump, uploaded, ParseVersion(Version));
+                Dump = RestoreBehavior == TasmotaRestoreBehavior.ComesBackDifferent
+                    ? TasmotaDumpBuilder.Encode(Reset(TasmotaDumpBuilder.Settings(restored)), TasmotaDumpBuilder.DriverBytes(restored))
+                    : restored;
+            }
+
             BootCount++;
+            _target = UploadTarget.None;
+            _uploadFolder = "/";
+            Interlocked.Increment(ref _restarts);
             var now = System.Diagnostics.Stopwatch.GetTimestamp();
             Volatile.Write(ref _answersAgainAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
             Volatile.Write(ref _restartedAt, now + (long)(RestartTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
@@ -490,22 +819,30 @@ public sealed class FakeTasmota : IAsyncDisposable
     {
         // Back to defaults: the user's texts (text pool) are gone.
         settings.AsSpan(0x017, 0x2D2 - 0x017).Clear();
-        System.Text.Encoding.ASCII.GetBytes("Tasmota\0").CopyTo(settings, 0x017);
+        Encoding.ASCII.GetBytes("Tasmota\0").CopyTo(settings, 0x017);
         return settings;
     }
 
-    /// <summary>HandleUploadDone's page: "Upload Successful" with the reload script, or "Upload Failed" and the reason (kUploadErrors).</summary>
-    private string Page(int error)
+    /// <summary>HandleUploadDone's page for <paramref name="error"/> (0: success), from the shape's pages, else from 15.1.0's.</summary>
+    private string UploadPage(int error)
     {
-        var german = Language == "de";
-        if (error == 0)
-        {
-            return $"<!DOCTYPE html><html><head><script>setTimeout(function(){{location.href='.';}},10000);</script></head><body><div style='text-align:center;'><b>Upload <font color='#008000'>{(german ? "erfolgreich" : "Successful")}</font></b><br>{(german ? "Gerät wird jetzt neu gestartet" : "Device will restart in a few seconds")}</div></body></html>";
-        }
+        var name = error == 0 ? "success" : $"failed{error}";
+        var own = $"tasmota_u2_{name}_{Shape.Pages}_{Language}.html";
+        return File.Exists(Path.Combine(TasmotaFixtures.Folder, own))
+            ? Dress(TasmotaFixtures.Text(own), Shape.PagesVersion)
+            : Dress(TasmotaFixtures.Text($"tasmota_u2_{name}_15.1.0_esp32_{Language}.html"), "15.1.0");
+    }
 
-        string[] english = ["No file selected", "Not enough space", "Magic byte is not 0xE9", "Program flash size is larger than real flash size", "Upload buffer miscompare", "Upload failed. Enable logging 3", "Upload aborted", "File invalid", "File too large"];
-        string[] deutsch = ["keine Datei ausgewählt", "ungenügend Speicherplatz", "magic byte ist nicht 0xE9", "Flash-Größe des Programmes ist größer als der reale Flashspeicher", "Upload-buffer-Vergleich weicht ab", "Upload fehlgeschlagen. Aktiviere logging 3", "Upload abgebrochen", "Datei ungültig", "Datei zu groß"];
-        var reason = (german ? deutsch : english)[error - 1];
-        return $"<!DOCTYPE html><html><body><div style='text-align:center;'><b>Upload <font color='#ff5661'>{(german ? "fehlgeschlagen" : "Failed")}</font></b><br><br>{reason}<br></div></body></html>";
+    /// <summary>
+    /// WebServer 1 (user mode): every privileged page answers with the main page. Its body depends on relays and sensors
+    /// (UNCONFIRMED bytes, research FACTS §10); this keeps the shape's head (whose script names 'u2' on 15.x) and title.
+    /// </summary>
+    private string MainPage()
+    {
+        var page = TasmotaFixtures.Text($"tasmota_rs_page_{Shape.Pages}_{Language}.html");
+        var body = page.IndexOf("<body>", StringComparison.Ordinal);
+        var head = page[..body];
+        head = head[..head.IndexOf("<title>", StringComparison.Ordinal)] + $"<title>{HtmlEscape(Name)}{(Shape.Pages.StartsWith("13", StringComparison.Ordinal) ? " - " : " ")}Main Menu</title>" + head[(head.IndexOf("</title>", StringComparison.Ordinal) + 8)..];
+        return head + $"<body><div style='text-align:center;'><h2>{HtmlEscape(Name)}</h2></div></body></html>";
     }
 }

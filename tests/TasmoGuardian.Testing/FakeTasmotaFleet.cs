@@ -5,7 +5,8 @@ namespace TasmoGuardian.Testing;
 
 /// <summary>
 /// The MQTT side of many fake Tasmota devices through one connection: retained discovery, answers to the group
-/// topic's STATUS request (STATUS5 then STATUS2 on each device's stat topic), LWT and INFO telemetry.
+/// topic's STATUS request (STATUS5 then STATUS2 on each device's stat topic), LWT and INFO telemetry; every payload
+/// is the device's own (<see cref="FakeTasmota"/>), from the fixtures of its shape.
 /// </summary>
 public sealed class FakeTasmotaFleet : IAsyncDisposable
 {
@@ -74,8 +75,11 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
     public Task PublishLwtAsync(FakeTasmota device, bool online) =>
         Publish(Topic(device, "tele", "LWT"), online ? "Online" : "Offline", retain: true);
 
-    public Task PublishInfo1Async(FakeTasmota device) =>
-        Publish(Topic(device, "tele", "INFO1"), $$$"""{"Info1":{"Module":"Sonoff Basic","Version":"{{{device.Version}}}(tasmota)","FallbackTopic":"cmnd/DVES_{{{device.Mac[6..]}}}_fb/","GroupTopic":"cmnd/tasmotas/"}}""", retain: false);
+    /// <summary>INFO1 as the device's shape publishes it at its first connection (bare up to 9.3.1, wrapped since 9.4.0).</summary>
+    public Task PublishInfo1Async(FakeTasmota device) => Publish(Topic(device, "tele", "INFO1"), device.Info1Payload(), retain: false);
+
+    /// <summary>INFO2: the device's host name and address, and its Ethernet port's (11.0 and later ESP32 with Ethernet).</summary>
+    public Task PublishInfo2Async(FakeTasmota device) => Publish(Topic(device, "tele", "INFO2"), device.Info2Payload(), retain: false);
 
     public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 

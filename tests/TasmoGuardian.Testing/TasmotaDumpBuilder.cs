@@ -132,7 +132,9 @@ public static class TasmotaDumpBuilder
     /// <summary>
     /// What a device serves after it restored <paramref name="uploaded"/> and restarted (settings.ino
     /// SettingsConfigRestore, then boot): bytes 0x000–0x00F are its own, BootCount one more, the version its firmware's
-    /// after the upgrade at boot, and the Wi-Fi fast-reconnect channel it found again.
+    /// after the upgrade at boot, and what it wrote at its first Wi-Fi connection (support_wifi.ino WifiCheckIp @151
+    /// 1112-1121): the gateway, subnet mask and DNS servers of its own network (ipv4_address[1..4], 0x548), and the
+    /// fast-reconnect channel and BSSID of the access point it found (0xF09, 0xF0A).
     /// </summary>
     public static byte[] AfterRestore(byte[] current, byte[] uploaded, uint firmwareVersion, byte wifiChannel = 11)
     {
@@ -141,7 +143,9 @@ public static class TasmotaDumpBuilder
         own.AsSpan(0, 16).CopyTo(restored);
         BinaryPrimitives.WriteUInt32LittleEndian(restored.AsSpan(8), firmwareVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(restored.AsSpan(12), (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(own.AsSpan(12)) + 1));
+        own.AsSpan(0x548, 16).CopyTo(restored.AsSpan(0x548));
         restored[0xF09] = wifiChannel;
+        own.AsSpan(0xF0A, 6).CopyTo(restored.AsSpan(0xF0A));
         return Encode(restored, DriverBytes(uploaded) ?? DriverBytes(current));
     }
 

@@ -50,7 +50,9 @@ public sealed class RestoreTests : IntegrationContext
         Assert.True(paths.LastIndexOf("/rs") == paths.IndexOf("/u2") - 1, string.Join(" ", paths));
         Assert.Equal(0, plug.UnarmedUploads);
         Assert.Equal(8, plug.BootCount);
-        Assert.Equal(yesterdaysSettings[0x10..0xF00], TasmotaDumpBuilder.Settings(plug.Dump)[0x10..0xF00]);
+        // At its first Wi-Fi connection the device wrote its own network's gateway, subnet and DNS (0x548-0x557) again.
+        Assert.Equal(yesterdaysSettings[0x10..0x548], TasmotaDumpBuilder.Settings(plug.Dump)[0x10..0x548]);
+        Assert.Equal(yesterdaysSettings[0x558..0xF00], TasmotaDumpBuilder.Settings(plug.Dump)[0x558..0xF00]);
 
         await WaitForJsonAsync(StateTopic(plug), s => (string?)s["last_restore"] == "success", "last_restore");
         var attributes = await WaitForJsonAsync($"tasmo_guardian/device/{plug.Mac.ToLowerInvariant()}/restore_attributes", a => (string?)a["backup"] == yesterday && a["finished"] is not null, "the restore's attributes");
@@ -91,7 +93,9 @@ public sealed class RestoreTests : IntegrationContext
 
         var done = await RestoreEndAsync();
         Assert.Equal(("restore_succeeded", broken.Mac, replacement.Mac), ((string?)done["event_type"], (string?)done["mac"], (string?)done["target"]));
-        Assert.Equal(TasmotaDumpBuilder.Settings(broken.Dump)[0x10..0xF00], TasmotaDumpBuilder.Settings(replacement.Dump)[0x10..0xF00]);
+        // All but what the replacement wrote at its own first Wi-Fi connection: its gateway, subnet and DNS (0x548-0x557).
+        Assert.Equal(TasmotaDumpBuilder.Settings(broken.Dump)[0x10..0x548], TasmotaDumpBuilder.Settings(replacement.Dump)[0x10..0x548]);
+        Assert.Equal(TasmotaDumpBuilder.Settings(broken.Dump)[0x558..0xF00], TasmotaDumpBuilder.Settings(replacement.Dump)[0x558..0xF00]);
         await WaitForJsonAsync(StateTopic(replacement), s => (string?)s["last_restore"] == "success", "the replacement's last_restore");
         Assert.Empty(broken.Uploads);
         var row = Sql.Query(Folder.Database, "SELECT d.mac FROM restores r JOIN devices d ON d.id = r.device_id").Single();

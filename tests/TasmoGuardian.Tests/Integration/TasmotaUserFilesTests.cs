@@ -109,12 +109,14 @@ public sealed class TasmotaUserFilesTests : IntegrationContext
         Assert.Equal(new string('x', 5000), Encoding.UTF8.GetString(plug.FileSystem.Files["/lib/util.be"]));
         Assert.Equal(["/autoexec.be", "/lib/util.be", "/matter.json"], plug.FileSystem.Uploaded.Order(StringComparer.Ordinal));
 
-        // Files first (no restart), then the armed settings upload.
+        // Files first, through the file manager's own form (/ufsu: no restart), then the armed settings upload (/u2),
+        // after which the device restarts once.
         var paths = plug.Requests.Where(r => r.Method == "POST").Select(r => r.Path).ToList();
-        Assert.Equal(4, paths.Count);
+        Assert.Equal(["/ufsu", "/ufsu", "/ufsu", "/u2"], paths);
         var rs = plug.Requests.ToList().FindLastIndex(r => r.Path == "/rs");
         Assert.True(plug.Requests.ToList().FindLastIndex(r => r.Path == "/u2") == rs + 1);
         Assert.Single(plug.Uploads);
+        Assert.Equal(1, plug.Restarts);
 
         // The pre-restore backup kept the broken script, so the restore can be undone.
         var preRestore = (string)done["pre_restore_backup"]!;
@@ -136,6 +138,57 @@ public sealed class TasmotaUserFilesTests : IntegrationContext
         Assert.Equal("restore_failed", (string?)failed["event_type"]);
         Assert.Equal("the backup holds user files in /lib, a folder this device does not have; create it in the device's file manager first", (string?)failed["reason"]);
         Assert.DoesNotContain(plug.Requests, r => r.Method == "POST");
+    }
+
+    [Theory]
+
+    // 13.4 and later answer /ufsu with HandleUploadUFSDone's page; up to 13.3 with a bare 303 (no verdict, no restart).
+    [InlineData("15.1.0", "en", null)]
+    [InlineData("14.6.0", "de", null)]
+    [InlineData("13.3.0", "en", null)]
+    [InlineData("15.1.0", "en", "the device did not take the user file lib/big.bin: its file system has not enough free space for it (Tasmota error 9)")]
+    [InlineData("15.1.0", "de", "the device did not take the user file lib/big.bin: its file system has not enough free space for it (Tasmota error 9)")]
+    public async Task UserFiles_GoThroughTheFileManagersForm_WithoutARestart(string version, string language, string? failure)
+    {
+        var device = Own(FakeTasmota.Start("Files", port: 0, version: version));
+        device.Language = language;
+        device.FileSystem = new FakeTasmotaFileSystem { FreeBytes = failure is null ? 1_000_000 : 100 };
+        device.FileSystem.AddFolder("/lib");
+        var userFiles = new TasmoGuardian.Kinds.Tasmota.TasmotaUserFiles(new TasmoGuardian.Net.DeviceHttp(TasmoGuardian.Net.DeviceHttp.CreateClient(), TimeProvider.System), new TasmoGuardian.Configuration.GuardianOptions(), TimeProvider.System);
+        var files = new Dictionary<string, byte[]> { ["autoexec.be"] = Encoding.UTF8.GetBytes(Autoexec), ["lib/big.bin"] = new byte[200] };
+
+        var upload = userFiles.UploadAsync(new TasmoGuardian.Net.DeviceAccess(device.Host, "admin", null), files, CancellationToken.None);
+
+        if (failure is null)
+        {
+            await upload;
+            Assert.Equal(Autoexec, Encoding.UTF8.GetString(device.FileSystem.Files["/autoexec.be"]));
+            Assert.Equal(200, device.FileSystem.Files["/lib/big.bin"].Length);
+        }
+        else
+        {
+            Assert.Equal(failure, (await Assert.ThrowsAsync<TasmoGuardian.Devices.DeviceException>(() => upload)).Failure.Reason);
+        }
+
+        Assert.Equal(0, device.Restarts);
+        Assert.DoesNotContain(device.Requests, r => r.Path == "/u2");
+    }
+
+    [Fact]
+    public async Task AUserFilePostedToU2_IsWritten_AndRestartsTheDevice_AsTheFirmwareDoes()
+    {
+        var device = Own(FakeTasmota.Start("Files", port: 0, version: "15.1.0"));
+        device.FileSystem = new FakeTasmotaFileSystem();
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Referrer = new Uri($"http://{device.Host}/");
+        (await http.GetAsync(new Uri($"http://{device.Host}/ufsd"))).EnsureSuccessStatusCode();
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("print(1)"u8.ToArray()), "u2", "autoexec.be" } };
+        var answer = await (await http.PostAsync(new Uri($"http://{device.Host}/u2?fsz=8"), form)).Content.ReadAsStringAsync();
+
+        Assert.Contains("location.href='.'", answer, StringComparison.Ordinal);
+        Assert.Equal("print(1)", Encoding.UTF8.GetString(device.FileSystem.Files["/autoexec.be"]));
+        Assert.Equal(1, device.Restarts);
     }
 
     private static string Read(ZipArchive zip, string name)

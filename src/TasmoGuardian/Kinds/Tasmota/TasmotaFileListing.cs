@@ -22,12 +22,14 @@ internal static partial class TasmotaFileListing
 
     /// <summary>
     /// The page's entries, or null when this is not the file system page (a main page in user mode, another
-    /// firmware's page): only the real page has the upload form that posts to <c>ufsu</c>.
+    /// firmware's page): only the real page has the upload form that posts to <c>ufsu</c>, written
+    /// <c>action='ufsu'</c> up to 13.3 and <c>action='ufsu?fsz='</c> since 13.4.0 (arendst/Tasmota a13e83e1e,
+    /// xdrv_50_filesystem.ino UFS_FORM_FILE_UPG).
     /// </summary>
     public static IReadOnlyList<Entry>? Read(ReadOnlySpan<byte> page)
     {
         var text = Encoding.UTF8.GetString(page);
-        if (!text.Contains("action='ufsu'", StringComparison.Ordinal))
+        if (!UploadForm().IsMatch(text))
         {
             return null;
         }
@@ -53,6 +55,9 @@ internal static partial class TasmotaFileListing
 
         return entries;
     }
+
+    [GeneratedRegex(@"<form method='post' action='ufsu(?:\?fsz=)?'", RegexOptions.CultureInvariant)]
+    private static partial Regex UploadForm();
 
     [GeneratedRegex(@"<pre[^>]*><a href='(?:http://[^/']*/)?ufsd\?download=(?<path>[^']*)' file='[^']*'>(?<label>[^<]*)</a>(?:\s+(?:(?<time>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\s+)?(?<size>\d+))?", RegexOptions.CultureInvariant)]
     private static partial Regex EntryPattern();

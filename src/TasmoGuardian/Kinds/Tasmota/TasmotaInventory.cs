@@ -195,7 +195,13 @@ internal sealed class TasmotaInventory : IHostedService
             return;
         }
 
-        var mac = report.Mac ?? _index.Owner(topicBase);
+        // A 9.x/10.x ESP32 with Ethernet up names its Ethernet port's MAC in STATUS5 and its Wi-Fi MAC in discovery
+        // (NetworkMacAddress versus NetworkUniqueId, research FACTS §1): the device that owns the topic (found by
+        // discovery, under the id every later firmware uses as well) wins, so one device does not become two. Only when
+        // no device owns the topic is the Ethernet MAC taken: it is then the one MAC the device tells at all.
+        var owner = _index.Owner(topicBase);
+        var mac = report.Mac ?? owner ?? report.EthernetMac;
+        var toldItsMac = report.Mac is not null || (owner is null && report.EthernetMac is not null);
         if (mac is not { } known)
         {
             _pending.Remember(topicBase, suffix, report);
@@ -212,7 +218,7 @@ internal sealed class TasmotaInventory : IHostedService
 
         // A status reply tells which topic the device answers on; keep it unless discovery gave us a better one.
         TasmotaTopic? topic = null;
-        if (report.Mac is not null && suffix.StartsWith("STATUS", StringComparison.Ordinal))
+        if (toldItsMac && suffix.StartsWith("STATUS", StringComparison.Ordinal))
         {
             var device = _registry.Find(known);
             if (device is null || !TasmotaTopic.TryDecode(device.KindData, out var current) || TasmotaTopics.StatBase(current, device.Hostname, known) != topicBase)

@@ -1,5 +1,6 @@
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
+using TasmoGuardian.Json;
 using TasmoGuardian.Net;
 
 namespace TasmoGuardian.Kinds.Tasmota;
@@ -49,12 +50,29 @@ internal sealed class TasmotaKind : IDeviceKind
 
         var answer = await TasmotaStatus.AskAsync(_http, access, _options, cancellationToken);
         var report = TasmotaMessageParser.Parse("STATUS0", answer.Body, out var problem);
-        if (report?.Mac is not { } mac)
+
+        // Over HTTP a 9.x/10.x device with Ethernet up tells only its Ethernet port's MAC, so that is its id here.
+        if ((report?.Mac ?? report?.EthernetMac) is not { } mac)
         {
-            throw DeviceException.Of(FailureKind.NotADump, problem ?? "the answer has no MAC (StatusNET.Mac); is this a Tasmota device?");
+            throw DeviceException.Of(FailureKind.NotADump, NoMacReason(answer.Body, problem));
         }
 
-        return report.ToObservation(mac);
+        return report!.ToObservation(mac);
+    }
+
+    /// <summary>What was missing and where it was looked for, with the device's own warning when it sent one instead.</summary>
+    private static string NoMacReason(byte[] body, string? problem)
+    {
+        var reason = "/cm?cmnd=Status 0 has no MAC at \"StatusNET.Mac\"";
+        using var document = JsonRead.Object(body, out _);
+
+        // 9.2.0 answers {"WARNING":"Enable weblog 2 if response expected"} while WebLog is below 2 (xdrv_01_webserver.ino @0489d3fc:3050).
+        if (document is not null && JsonRead.String(document.RootElement, "WARNING") is { } warning)
+        {
+            return $"{reason}: the device answered \"{DeviceText.Shorten(warning)}\"" + (warning.Contains("weblog", StringComparison.OrdinalIgnoreCase) ? " (firmware 9.2 answers /cm only with WebLog 2 or more)" : string.Empty);
+        }
+
+        return problem is null ? reason : $"{reason} ({problem})";
     }
 
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)

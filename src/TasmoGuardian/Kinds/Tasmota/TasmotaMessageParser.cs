@@ -36,7 +36,8 @@ internal static class TasmotaMessageParser
             "STATUS5" => Network(JsonRead.Child(root, "StatusNET")),
             "STATUS0" => Merge(Status(JsonRead.Child(root, "Status")), Firmware(JsonRead.Child(root, "StatusFWR")), Network(JsonRead.Child(root, "StatusNET"))),
 
-            // Before 9.5 INFO messages were the bare object; since then they are wrapped in "Info1"/"Info2".
+            // Up to 9.3.1 INFO messages were the bare object; since 9.4.0 they are wrapped in "Info1"/"Info2"
+            // (arendst/Tasmota e94b99762, xdrv_02_9_mqtt.ino MqttConnected).
             "INFO1" => Info1(JsonRead.Child(root, "Info1") ?? root),
             "INFO2" => Info2(JsonRead.Child(root, "Info2") ?? root),
             "STATE" => State(root),
@@ -90,6 +91,14 @@ internal static class TasmotaMessageParser
             ? new TasmotaReport { Version = version }
             : null;
 
+    /// <summary>
+    /// StatusNET (support_command.ino CmndStatus, research FACTS §1). Since 11.0.0 the top level is always the Wi-Fi
+    /// station's (its MAC is the device id everywhere, as in discovery), and ESP32 builds add an "Ethernet" block with
+    /// the Ethernet port's own MAC, never taken for the device's. Up to 10.x the top level is the active interface's
+    /// (NetworkHostname, NetworkAddress, NetworkMacAddress): while Ethernet is up, its host name is the device's with
+    /// "_eth" (xdrv_82_esp32_ethernet.ino @cbc74ab8:131-132) and its MAC the Ethernet port's, which discovery never
+    /// names, so that MAC is kept apart (<see cref="TasmotaReport.EthernetMac"/>) for the caller to weigh.
+    /// </summary>
     private static TasmotaReport? Network(JsonElement? network)
     {
         if (network is not { } n)
@@ -97,14 +106,21 @@ internal static class TasmotaMessageParser
             return null;
         }
 
-        // Firmware older than 5.12 called the address "IP".
-        var ip = DeviceText.CleanIp(JsonRead.String(n, "IPAddress") ?? JsonRead.String(n, "IP"));
+        var ethernet = JsonRead.Child(n, "Ethernet");
+
+        // Firmware older than 5.12 called the address "IP". An Ethernet-only device reports Wi-Fi's 0.0.0.0 on top
+        // (CleanIp drops it) and its reachable address in the Ethernet block.
+        var ip = DeviceText.CleanIp(JsonRead.String(n, "IPAddress") ?? JsonRead.String(n, "IP"))
+            ?? (ethernet is { } e ? DeviceText.CleanIp(JsonRead.String(e, "IPAddress")) : null);
+        var hostname = DeviceText.CleanHostname(JsonRead.String(n, "Hostname"));
         var hasMac = Mac.TryParse(JsonRead.String(n, "Mac"), out var mac);
+        var isEthernetPort = ethernet is null && hostname is not null && hostname.EndsWith("_eth", StringComparison.Ordinal);
         return new TasmotaReport
         {
-            Mac = hasMac ? mac : null,
+            Mac = hasMac && !isEthernetPort ? mac : null,
+            EthernetMac = hasMac && isEthernetPort ? mac : null,
             Ip = ip,
-            Hostname = DeviceText.CleanHostname(JsonRead.String(n, "Hostname")),
+            Hostname = isEthernetPort ? hostname![..^4] : hostname,
         };
     }
 
@@ -114,10 +130,15 @@ internal static class TasmotaMessageParser
         Model = DeviceText.CleanModel(JsonRead.String(info, "Module")),
     };
 
+    /// <summary>
+    /// INFO2: 4.x wrote "IPaddress"; since 11.0 "Hostname"/"IPAddress" are there only while Wi-Fi has an address, and
+    /// an "Ethernet" object follows while the Ethernet port has one (xdrv_02_9_mqtt.ino @3b28c3d7:1064-1082). The
+    /// Ethernet host name (the device's with "-eth") is not the one its topics use, so only the address is taken from it.
+    /// </summary>
     private static TasmotaReport Info2(JsonElement info) => new()
     {
-        // 4.x wrote "IPaddress".
-        Ip = DeviceText.CleanIp(JsonRead.String(info, "IPAddress") ?? JsonRead.String(info, "IPaddress")),
+        Ip = DeviceText.CleanIp(JsonRead.String(info, "IPAddress") ?? JsonRead.String(info, "IPaddress"))
+            ?? (JsonRead.Child(info, "Ethernet") is { } ethernet ? DeviceText.CleanIp(JsonRead.String(ethernet, "IPAddress")) : null),
         Hostname = DeviceText.CleanHostname(JsonRead.String(info, "Hostname")),
     };
 
@@ -140,6 +161,7 @@ internal static class TasmotaMessageParser
             merged = merged with
             {
                 Mac = r.Mac ?? merged.Mac,
+                EthernetMac = r.EthernetMac ?? merged.EthernetMac,
                 Ip = r.Ip ?? merged.Ip,
                 Hostname = r.Hostname ?? merged.Hostname,
                 Version = r.Version ?? merged.Version,

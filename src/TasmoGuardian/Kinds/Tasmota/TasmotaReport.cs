@@ -8,6 +8,12 @@ internal sealed record TasmotaReport
 {
     public Mac? Mac { get; init; }
 
+    /// <summary>
+    /// The Ethernet port's MAC where a 9.x/10.x device reported it in place of its own (StatusNET while Ethernet is up):
+    /// not the device id that discovery and later firmware use, so it stands for the device only when nothing else does.
+    /// </summary>
+    public Mac? EthernetMac { get; init; }
+
     public string? Ip { get; init; }
 
     public string? Hostname { get; init; }

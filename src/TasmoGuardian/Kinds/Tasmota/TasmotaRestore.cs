@@ -121,9 +121,11 @@ internal sealed class TasmotaRestore : IRestoreProtocol
             await _http.GetAsync(access.Url("/rs"), access, _options.RequestTimeout, MaxPageBytes, cancellationToken),
             "/rs",
             access.HasPassword);
-        if (!System.Text.Encoding.UTF8.GetString(arm.Body).Contains("u2", StringComparison.Ordinal))
+        if (!System.Text.Encoding.UTF8.GetString(arm.Body).Contains("action='u2", StringComparison.Ordinal))
         {
-            // Without the upload form this is the main page: user mode, where every privileged page answers with it.
+            // Without the restore form (HTTP_FORM_RST_UPG "<form method='post' action='u2?fsz=' …") this is the main
+            // page: user mode, where every privileged page answers with it. A bare "u2" is not enough: on ESP32 every
+            // page's head script names the field t.form['u2'] (HTTP_HEAD_LAST_SCRIPT32, since a4c71c165, 2022), the main page too.
             throw UserMode();
         }
 

@@ -10,10 +10,19 @@ namespace TasmoGuardian.Kinds.Tasmota;
 /// Tasmota's user files (research §1.7): Berry scripts, <c>.tapp</c> apps, Matter state and other files on the
 /// device's file system, which <c>/dl</c> does not carry. Listed from the <c>/ufsd</c> page (folders one page each),
 /// each downloaded from <c>/ufsd?download=</c> and kept only when it arrives as the file the listing announced, with
-/// its size; put back as the page does it, <c>GET /ufsd?download=/folder</c> (which points the next upload at that
-/// folder) then <c>POST /u2</c>. Names starting with '.' are the firmware's own (driver settings, which the dump
-/// carries) and are left out.
+/// its size; put back as the file manager's own form does it, <c>GET /ufsd?download=/folder</c> (which points the next
+/// upload at that folder) then <c>POST /ufsu?fsz=&lt;size&gt;</c>. Names starting with '.' are the firmware's own (driver
+/// settings, which the dump carries) and are left out.
 /// </summary>
+/// <remarks>
+/// Why <c>/ufsu</c> and never <c>/u2</c>: the upload target is one flag for the whole device, so a file posted to
+/// <c>/u2</c> is written too, but <c>/u2</c>'s HandleUploadDone then restarts the device after every accepted upload
+/// (<c>restart_flag = 2</c>, xdrv_01_9_webserver.ino @3b28c3d7:3360): one restart per file. <c>/ufsu</c> answers with
+/// HandleUploadUFSDone (xdrv_50_filesystem.ino @3b28c3d7:1344, since 13.4.0, arendst/Tasmota a13e83e1e): the same
+/// "Upload Successful/Failed" page without a restart. Up to 13.3 <c>/ufsu</c> wrote the file and answered a bare
+/// 303 to <c>/ufsu</c> with no verdict (@b53a1611:1170); files are only restored on 14.6 and later
+/// (<see cref="FirstVersion"/>), where the restore's final comparison checks every file anyway.
+/// </remarks>
 internal sealed class TasmotaUserFiles
 {
     /// <summary>Firmware from this version on is asked for its files, as the issue and HomeRecall do (research §5).</summary>
@@ -110,20 +119,24 @@ internal sealed class TasmotaUserFiles
                     : $"the device has no folder {folder} for the user file {name}");
             }
 
-            var answer = DeviceHttp.RequireOk(
-                await _http.PostAsync(
-                    access.Url($"/u2?fsz={content.Length.ToString(CultureInfo.InvariantCulture)}"),
-                    () => Multipart(fileName, content),
-                    access,
-                    UploadTimeout,
-                    MaxPageBytes,
-                    cancellationToken),
-                $"the user file {name}",
-                access.HasPassword);
+            var posted = await _http.PostAsync(
+                access.Url($"/ufsu?fsz={content.Length.ToString(CultureInfo.InvariantCulture)}"),
+                () => Multipart(fileName, content),
+                access,
+                UploadTimeout,
+                MaxPageBytes,
+                cancellationToken);
+            if (posted.StatusCode == 303)
+            {
+                // Firmware before 13.4 redirects to the file manager without a verdict; the comparison after the restore tells.
+                continue;
+            }
+
+            var answer = DeviceHttp.RequireOk(posted, $"the user file {name}", access.HasPassword);
             var (verdict, code, text) = TasmotaUploadAnswer.Read(answer.Body);
             if (verdict != TasmotaUploadAnswer.Verdict.Accepted)
             {
-                throw DeviceException.Of(FailureKind.RestoreRejected, $"the device did not take the user file {name}: {(verdict == TasmotaUploadAnswer.Verdict.Rejected ? TasmotaUploadAnswer.Explain(code, text) : "its answer says neither success nor failure")}");
+                throw DeviceException.Of(FailureKind.RestoreRejected, $"the device did not take the user file {name}: {(verdict == TasmotaUploadAnswer.Verdict.Rejected ? TasmotaUploadAnswer.ExplainUserFile(code, text) : "its answer says neither success nor failure")}");
             }
         }
     }
