@@ -13,10 +13,20 @@ public abstract class FileKindTestContext : IntegrationContext
 {
     private static readonly RestoreSettings QuickRestart = new() { RestartLimit = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(200) };
 
-    internal async Task<GuardianApp> StartWithAsync(string host, DeviceType type, string? password, string? name = null)
+    internal Task<GuardianApp> StartWithAsync(string host, DeviceType type, string? password, string? name = null) =>
+        StartWithAsync(new DeviceOption(host, type, name, password));
+
+    internal async Task<GuardianApp> StartWithAsync(params DeviceOption[] devices)
     {
-        var options = GuardianApp.DefaultOptions(Folder) with { TasmotaDiscovery = false, AnnounceDiscovery = false, Devices = [new DeviceOption(host, type, name, password)] };
+        var options = GuardianApp.DefaultOptions(Folder) with { TasmotaDiscovery = false, AnnounceDiscovery = false, Devices = devices };
         return await StartAppAsync(options, services => services.AddSingleton(QuickRestart));
+    }
+
+    /// <summary>Waits until the hub lists the configured device at <paramref name="host"/> as unidentified, and returns why.</summary>
+    internal async Task<string?> UnidentifiedReasonAsync(string host)
+    {
+        var attributes = await WaitForJsonAsync("tasmo_guardian/hub/attributes", a => a["unidentified"]?.AsArray().Any(u => (string?)u!["host"] == host) == true, $"{host} listed as unidentified");
+        return (string?)Json(attributes)["unidentified"]!.AsArray().First(u => (string?)u!["host"] == host)!["reason"];
     }
 
     internal Task<TasmoGuardian.Mqtt.MqttMessage> WaitForConfigAsync(string mac) =>
