@@ -57,6 +57,28 @@ public sealed class OpenHaspTests : FileKindTestContext
     }
 
     [Fact]
+    public async Task AnEntryNamedAfterTheAccessPoint_ByAnOlderVersion_NeitherBacksUpNorRestoresTheWrongPlate()
+    {
+        var plate = Own(FakeOpenHasp.Start());
+        await using var app = await StartWithAsync(plate.Host, DeviceType.OpenHasp, null);
+        await WaitForConfigAsync(plate.Mac);
+        var backup = await BackUpAsync(plate.Mac);
+
+        // The row an older version made: the access point's MAC, at this plate's address.
+        var router = Mac.Parse(plate.Bssid);
+        await app.Get<DeviceRegistry>().ApplyAsync(new DeviceObservation(router, DeviceType.OpenHasp) { Name = "Old plate", Ip = plate.Ip, ConfiguredHost = plate.Host }, CancellationToken.None);
+        var failed = await FailedBackupAsync(router.ToString());
+        Assert.Equal($"the plate at {plate.Host} is {plate.Mac.ToUpperInvariant()}, not {router}: another plate answers at this address (or this entry was named after the access point's MAC by an older version)", (string?)failed["reason"]);
+
+        await PublishAsync("tasmo_guardian/cmnd/restore", $$"""{"device":"{{plate.Mac}}","backup":"{{backup}}","target":"{{router}}"}""");
+        var done = await RestoreEndAsync();
+
+        Assert.Equal("restore_failed", (string?)done["event_type"]);
+        Assert.Empty(plate.Written);
+        Assert.Equal(0, plate.Restarts);
+    }
+
+    [Fact]
     public async Task APlateOn063_IsRestored_WithoutSendingItsUnchangedConfigJson_SoItKeepsItsPasswords()
     {
         var plate = Own(FakeOpenHasp.Start("0.6.3", "fr_FR"));

@@ -84,8 +84,19 @@ internal sealed partial class OpenHaspKind : IDeviceKind
 
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(access);
         var info = await InfoAsync(access, cancellationToken);
+        using var document = JsonRead.Object(info, out _)!;
+        var root = document.RootElement;
+
+        // Older versions named plates after their access point's MAC, so such an entry reaches whichever plate is at its
+        // address: neither its backup nor a restore's pre-restore backup may be taken from another plate.
+        if ((OwnMac(root) ?? Announcements.Find(access.Host)?.Mac) is { } mac && mac != device.Mac)
+        {
+            throw DeviceException.Of(FailureKind.UnknownDevice, $"the plate at {access.Host} is {mac}, not {device.Mac}: another plate answers at this address (or this entry was named after the access point's MAC by an older version)");
+        }
+
         var files = await Files.DownloadAllAsync(access, cancellationToken);
         if (!files.TryGetValue(ConfigFile, out var config))
         {
@@ -93,8 +104,6 @@ internal sealed partial class OpenHaspKind : IDeviceKind
         }
 
         PartCheck.JsonObject(config, "/config.json");
-        using var document = JsonRead.Object(info, out _)!;
-        var root = document.RootElement;
         var zip = new BackupZip();
         zip.Add(InfoFile, info);
 
