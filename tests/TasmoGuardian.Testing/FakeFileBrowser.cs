@@ -4,11 +4,14 @@ namespace TasmoGuardian.Testing;
 
 /// <summary>
 /// The file browser Awtrix 3 and openHASP share (esp-fs-webserver, hasp_http.cpp): <c>GET /list?dir=…</c> answers one
-/// folder's entries, files are served at their path, and <c>POST /edit</c> writes the multipart file to the path its
-/// file name gives (a leading "/" added when missing).
+/// folder's entries in the order the file system keeps them, files are served at their path, and <c>POST /edit</c>
+/// writes the multipart file to the path its file name gives (a leading "/" added when missing). What each firmware
+/// answers (the entries' keys, errors, a written file) is its own.
 /// </summary>
 public abstract class FakeFileBrowser : FakeFirmware
 {
+    // Paths in the order they were first written, as LittleFS lists them.
+    private readonly List<string> _order = [];
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly List<string> _written = [];
 
@@ -18,9 +21,6 @@ public abstract class FakeFileBrowser : FakeFirmware
     }
 
     protected Lock Gate { get; } = new();
-
-    /// <summary>Sizes listed as strings ("123"), as Awtrix writes them.</summary>
-    protected virtual bool SizesAsText => false;
 
     public IReadOnlyList<string> Written
     {
@@ -33,6 +33,9 @@ public abstract class FakeFileBrowser : FakeFirmware
         }
     }
 
+    /// <summary>A path whose upload the file system refuses (it cannot open the file for writing).</summary>
+    public string? RefusesToWrite { get; set; }
+
     public byte[]? File(string path)
     {
         lock (Gate)
@@ -43,15 +46,22 @@ public abstract class FakeFileBrowser : FakeFirmware
 
     public void SetFile(string path, byte[]? content)
     {
+        var key = path.TrimStart('/');
         lock (Gate)
         {
             if (content is null)
             {
-                _files.Remove(path.TrimStart('/'));
+                _files.Remove(key);
+                _order.Remove(key);
             }
             else
             {
-                _files[path.TrimStart('/')] = content;
+                if (_files.TryAdd(key, content))
+                {
+                    _order.Add(key);
+                }
+
+                _files[key] = content;
             }
         }
     }
@@ -59,30 +69,51 @@ public abstract class FakeFileBrowser : FakeFirmware
     /// <summary>What is served for a file; openHASP masks config.json's passwords here.</summary>
     protected virtual byte[] Serve(string path, byte[] stored) => stored;
 
-    /// <summary>What is stored for an upload; openHASP keeps its passwords where the upload has the mask.</summary>
-    protected virtual byte[] Store(string path, byte[] uploaded, byte[]? current) => uploaded;
+    /// <summary>One entry of a listing, with the keys and in the key order the firmware writes.</summary>
+    protected abstract JsonObject ListEntry(string name, bool isDirectory, long size);
+
+    /// <summary>The answer to <c>/list</c> without <c>dir</c>.</summary>
+    protected abstract Task NoFolderGivenAsync(FakeHttpExchange exchange);
+
+    /// <summary>The answer to <c>/list?dir=</c> of a folder that does not exist.</summary>
+    protected abstract Task NoSuchFolderAsync(FakeHttpExchange exchange);
+
+    protected abstract Task FileNotFoundAsync(FakeHttpExchange exchange);
+
+    /// <summary>The answer to a written file.</summary>
+    protected abstract Task WrittenAsync(FakeHttpExchange exchange);
+
+    /// <summary>The answer when a file cannot be opened for writing.</summary>
+    protected abstract Task NotWrittenAsync(FakeHttpExchange exchange);
 
     protected Task ListAsync(FakeHttpExchange exchange)
     {
-        var folder = (exchange.Request.QueryValue("dir") ?? "/").Trim('/');
+        if (exchange.Request.QueryValue("dir") is not { } dir)
+        {
+            return NoFolderGivenAsync(exchange);
+        }
+
+        var folder = dir.Trim('/');
         var prefix = folder.Length == 0 ? "" : folder + "/";
         var entries = new JsonArray();
         lock (Gate)
         {
-            var names = _files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..]).ToList();
-            foreach (var directory in names.Where(n => n.Contains('/')).Select(n => n[..n.IndexOf('/')]).Distinct())
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var path in _order.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                entries.Add(new JsonObject { ["type"] = "dir", ["size"] = SizesAsText ? "0" : 0, ["name"] = directory });
-            }
-
-            foreach (var name in names.Where(n => !n.Contains('/')))
-            {
-                var size = _files[prefix + name].Length;
-                entries.Add(new JsonObject { ["type"] = "file", ["size"] = SizesAsText ? size.ToString(System.Globalization.CultureInfo.InvariantCulture) : size, ["name"] = name });
+                var rest = path[prefix.Length..];
+                var slash = rest.IndexOf('/', StringComparison.Ordinal);
+                var name = slash < 0 ? rest : rest[..slash];
+                if (seen.Add(name))
+                {
+                    entries.Add(ListEntry(name, slash >= 0, slash >= 0 ? 0 : _files[path].Length));
+                }
             }
         }
 
-        return exchange.RespondAsync(200, "application/json", entries.ToJsonString());
+        return entries.Count == 0 && folder.Length > 0
+            ? NoSuchFolderAsync(exchange)
+            : exchange.RespondAsync(200, "text/json", FirmwareFixtures.Write(entries));
     }
 
     protected Task FileAsync(FakeHttpExchange exchange)
@@ -94,24 +125,47 @@ public abstract class FakeFileBrowser : FakeFirmware
             content = _files.TryGetValue(path, out var stored) ? Serve(path, stored) : null;
         }
 
-        return content is null ? exchange.RespondAsync(404, "text/plain", "FileNotFound") : exchange.RespondAsync(200, "application/octet-stream", content);
+        if (content is null)
+        {
+            return FileNotFoundAsync(exchange);
+        }
+
+        var type = exchange.Request.QueryValue("download") is not null ? "application/octet-stream" : ContentType(path);
+        return exchange.RespondAsync(200, type, content);
     }
 
-    protected Task EditAsync(FakeHttpExchange exchange, string okAnswer)
+    protected Task EditAsync(FakeHttpExchange exchange)
     {
+        // Without a file part the upload callback never runs and the request handler answers as for a written file.
         var part = exchange.Request.FormParts().FirstOrDefault(p => p.FileName is not null);
         if (part.FileName is null)
         {
-            return exchange.RespondAsync(500, "text/plain", "BAD ARGS");
+            return WrittenAsync(exchange);
         }
 
         var path = part.FileName.TrimStart('/');
+        if (path == RefusesToWrite)
+        {
+            return NotWrittenAsync(exchange);
+        }
+
+        SetFile(path, part.Content);
         lock (Gate)
         {
-            _files[path] = Store(path, part.Content, _files.TryGetValue(path, out var current) ? current : null);
             _written.Add(path);
         }
 
-        return exchange.RespondAsync(200, "text/plain", okAnswer);
+        return WrittenAsync(exchange);
     }
+
+    private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => "application/json",
+        ".gif" => "image/gif",
+        ".png" => "image/png",
+        ".jpg" => "image/jpeg",
+        ".htm" or ".html" => "text/html",
+        ".txt" or ".cmd" or ".jsonl" => "text/plain",
+        _ => "application/octet-stream",
+    };
 }

@@ -84,7 +84,11 @@ internal static class GuardianServiceExtensions
 
         builder.Services.AddSingleton<OpenHaspKind>();
         builder.Services.AddSingleton<IDeviceKind>(sp => sp.GetRequiredService<OpenHaspKind>());
-        builder.Services.AddSingleton(sp => new AddressAnnouncement(sp.GetRequiredService<OpenHaspKind>(), "hasp/discovery/+", OpenHaspKind.AnnouncedIp, "the discovery message has no \"uri\" of the form http://<ip>"));
+        builder.Services.AddSingleton(sp =>
+        {
+            var plates = sp.GetRequiredService<OpenHaspKind>();
+            return new AddressAnnouncement(plates, "hasp/discovery/+", plates.Announcements.Read, "the discovery message has no \"uri\" of the form http://<ip>");
+        });
         builder.Services.AddHostedService<AddressAnnouncements>();
 
         builder.Services.AddSingleton<KindCatalog>();

@@ -6,7 +6,7 @@ namespace TasmoGuardian.Kinds;
 
 /// <summary>
 /// The file browser ESP firmware shares (Awtrix 3, openHASP; research §4.6, §4.7): <c>GET /list?dir=/</c> lists a
-/// folder as <c>[{"type":"file|dir","name":…,"size":…}]</c>, files are served at their path, and <c>POST /edit</c>
+/// folder as <c>[{"type":"file|dir","name":…}]</c> (Awtrix adds "size", openHASP does not), files are served at their path, and <c>POST /edit</c>
 /// writes the multipart file to the path its file name gives. Folders are walked to a small depth; a device listing
 /// more files or bytes than any configuration has is refused rather than copied.
 /// </summary>
@@ -19,15 +19,18 @@ internal sealed class EditFileSystem
     private readonly GuardianOptions _options;
     private readonly string _downloadQuery;
     private readonly string? _servedRewritten;
+    private readonly IReadOnlyCollection<int>? _writtenStatuses;
 
     /// <param name="downloadQuery">Added to a file's URL ("?download=true" for openHASP, which otherwise may serve a page).</param>
     /// <param name="servedRewritten">A file the firmware rewrites as it serves it (openHASP's config.json, masked), so its listed size is not what comes.</param>
-    public EditFileSystem(DeviceHttp http, GuardianOptions options, string downloadQuery = "", string? servedRewritten = null)
+    /// <param name="writtenStatuses">The answers that mean a file was written, where the firmware answers more than 200 (openHASP before 0.7: 302).</param>
+    public EditFileSystem(DeviceHttp http, GuardianOptions options, string downloadQuery = "", string? servedRewritten = null, IReadOnlyCollection<int>? writtenStatuses = null)
     {
         _http = http;
         _options = options;
         _downloadQuery = downloadQuery;
         _servedRewritten = servedRewritten;
+        _writtenStatuses = writtenStatuses;
     }
 
     public async Task<IReadOnlyList<ListedFile>> ListAsync(DeviceAccess access, CancellationToken cancellationToken)
@@ -63,7 +66,7 @@ internal sealed class EditFileSystem
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = await _http.PostAsync(access.Url("/edit"), () => FileSet.Form(field, "/" + path, content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        FileSet.RequireWritten(answer, path, FileSet.Changed(othersWritten));
+        FileSet.RequireWritten(answer, path, FileSet.Changed(othersWritten), _writtenStatuses);
     }
 
 

@@ -162,8 +162,11 @@ internal static class FileSet
     public static string Changed(bool othersWritten) =>
         othersWritten ? "the files before it are already restored: restore the pre-restore backup to undo them" : "nothing was changed";
 
-    /// <summary>The answer to writing one file, when it is 200; a refusal names the file and what is already changed (<see cref="Changed"/>).</summary>
-    public static void RequireWritten(HttpAnswer answer, string path, string changed)
+    /// <summary>
+    /// The answer to writing one file, when it is 200 (or one of <paramref name="written"/>, for firmware that answers a
+    /// written file with a redirect); a refusal names the file and what is already changed (<see cref="Changed"/>).
+    /// </summary>
+    public static void RequireWritten(HttpAnswer answer, string path, string changed, IReadOnlyCollection<int>? written = null)
     {
         ArgumentNullException.ThrowIfNull(answer);
         if (answer.StatusCode == 401)
@@ -171,7 +174,7 @@ internal static class FileSet
             throw DeviceException.Of(FailureKind.WrongPassword, $"the device refused to write {path}: wrong password ({changed})");
         }
 
-        if (!answer.IsOk)
+        if (!(written?.Contains(answer.StatusCode) ?? answer.IsOk))
         {
             var text = DeviceText.Shorten(System.Text.Encoding.UTF8.GetString(answer.Body).Trim());
             throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused {path} with HTTP {answer.StatusCode} \"{text}\" ({changed})");

@@ -152,7 +152,7 @@ public sealed class FaultDrillTests : IntegrationContext
         var dtuLocked = Own(FakeOpenDtu.Start());
         dtuLocked.Password = "changed";
         var ahoy = Own(FakeAhoyDtu.Start());
-        var meter = Own(FakeAiOnTheEdge.Start(Fixtures.Bytes("ai_on_the_edge/ai_on_the_edge_config_v15.ini")));
+        var meter = Own(FakeAiOnTheEdge.Start());
         await PublishAsync($"{meter.MainTopic}/MAC", meter.ColonMac, retain: true);
         await PublishAsync($"{meter.MainTopic}/IP", meter.Ip, retain: true);
         var clock = Own(FakeAwtrix.Start());

@@ -13,9 +13,9 @@ public sealed class AnnouncedKindsTests : IntegrationContext
         var dtu = Own(FakeOpenDtu.Start());
         var plate = Own(FakeOpenHasp.Start());
         var clock = Own(FakeAwtrix.Start());
-        var meter = Own(FakeAiOnTheEdge.Start(Fixtures.Bytes("ai_on_the_edge/ai_on_the_edge_config_v15.ini")));
+        var meter = Own(FakeAiOnTheEdge.Start());
         await PublishAsync("solar/dtu/ip", dtu.Ip, retain: true);
-        await PublishAsync($"hasp/discovery/{plate.Mac}", $$"""{"node":"plate","mdl":"ESP32","mf":"openHASP","hwid":"{{plate.Mac}}","pages":12,"sw":"0.7.0-rc13","uri":"http://{{plate.Ip}}"}""", retain: true);
+        await PublishAsync($"hasp/discovery/{plate.Hwid}", plate.Discovery(), retain: true);
         await PublishAsync($"{meter.MainTopic}/MAC", meter.ColonMac, retain: true);
         await PublishAsync($"{meter.MainTopic}/IP", meter.Ip, retain: true);
 

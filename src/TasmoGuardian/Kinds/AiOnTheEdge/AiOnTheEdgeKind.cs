@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Net;
@@ -7,12 +8,12 @@ using TasmoGuardian.Net;
 namespace TasmoGuardian.Kinds.AiOnTheEdge;
 
 /// <summary>
-/// AI-on-the-Edge (research §4.5): identified by <c>/info?type=FirmwareVersion|Hostname|IP</c>, its MAC from its retained
-/// MQTT <c>&lt;main&gt;/MAC</c> (<see cref="AiOnTheEdgeMacs"/>); backed up as a zip of config/config.ini, the alignment
+/// AI-on-the-Edge (research §4.5): identified by <c>/info?type=FirmwareVersion|Hostname|IP</c>, its MAC from its MQTT
+/// <c>&lt;main&gt;/MAC</c> (<see cref="AiOnTheEdgeMacs"/>); backed up as a zip of config/config.ini, the alignment
 /// images its [Alignment] section names, config/reference.jpg where present, and info.json (the three answers). Files
 /// come from <c>/fileserver/…</c>; wlan.ini (Wi-Fi and web credentials) is never served, so it is never in a backup.
 /// </summary>
-internal sealed class AiOnTheEdgeKind : IDeviceKind
+internal sealed partial class AiOnTheEdgeKind : IDeviceKind
 {
     public const string ConfigFile = "config/config.ini";
     public const string ReferenceFile = "config/reference.jpg";
@@ -53,11 +54,12 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
     public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var (version, hostname, ip) = await InfoAsync(access, cancellationToken);
+        var (firmware, hostname, ip) = await InfoAsync(access, cancellationToken);
         var address = ip ?? access.Host;
         if (_macs.Find(address) is not { } mac)
         {
-            throw DeviceException.Of(FailureKind.UnknownDevice, $"the MAC of the AI-on-the-Edge device at {address} is not known yet: it tells it only over MQTT (retained <main topic>/MAC); turn its MQTT on, with the same broker");
+            await AskToPublishAsync(access, cancellationToken);
+            throw DeviceException.Of(FailureKind.UnknownDevice, $"the MAC of the AI-on-the-Edge device at {address} is not known yet: it tells it only over MQTT (<main topic>/MAC), which it publishes at its start and, asked now, in its next round (the [AutoTimer] interval, 5 minutes by default). It is known at once only when its MQTT settings have RetainMessages = true; its MQTT must use the same broker");
         }
 
         var name = DeviceText.CleanName(hostname) ?? DeviceText.CleanName(_macs.MainTopic(address));
@@ -65,7 +67,7 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
         {
             Name = name,
             NameSource = name is null ? NameSource.Mac : NameSource.DeviceName,
-            Version = version,
+            Version = FirmwareVersion(firmware),
             Ip = ip,
             Hostname = DeviceText.CleanHostname(hostname),
             Model = "AI-on-the-Edge",
@@ -76,10 +78,10 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var (version, hostname, ip) = await InfoAsync(access, cancellationToken);
+        var (firmware, hostname, ip) = await InfoAsync(access, cancellationToken);
         var config = CheckConfig(await GetFileAsync(access, ConfigFile, missingAllowed: false, cancellationToken) ?? [], ConfigFile);
         var zip = new BackupZip();
-        zip.Add("info.json", InfoJson(version, hostname, ip));
+        zip.Add("info.json", InfoJson(firmware, hostname, ip));
         foreach (var reference in AlignmentImages(config))
         {
             zip.Add(reference, CheckImage(await GetFileAsync(access, reference, missingAllowed: false, cancellationToken) ?? [], reference));
@@ -91,21 +93,43 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
         }
 
         zip.Add(ConfigFile, config);
-        return new DownloadedBackup(zip.ToArray(_time), "zip", version, "ESP32");
+        return new DownloadedBackup(zip.ToArray(_time), "zip", FirmwareVersion(firmware), "ESP32");
     }
 
-    /// <summary>The firmware version, host name and IP address, each a plain-text answer of <c>/info</c>.</summary>
-    public async Task<(string? Version, string? Hostname, string? Ip)> InfoAsync(DeviceAccess access, CancellationToken cancellationToken)
+    /// <summary>The firmware's answer (<see cref="FirmwareVersion"/> reads it), host name and IP address, each a plain-text answer of <c>/info</c>.</summary>
+    public async Task<(string Firmware, string? Hostname, string? Ip)> InfoAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
-        var version = await TextAsync(access, "/info?type=FirmwareVersion", cancellationToken);
-        if (version.Length == 0)
+        var firmware = await TextAsync(access, "/info?type=FirmwareVersion", cancellationToken);
+        if (firmware.Length == 0)
         {
             throw DeviceException.Of(FailureKind.EmptyReply, "/info?type=FirmwareVersion is empty: is this AI-on-the-Edge?");
         }
 
         var hostname = await TextAsync(access, "/info?type=Hostname", cancellationToken);
         var ip = await TextAsync(access, "/info?type=IP", cancellationToken);
-        return (DeviceText.CleanTagVersion(version), hostname.Length == 0 ? null : hostname, DeviceText.CleanIp(ip));
+        return (firmware, hostname.Length == 0 ? null : hostname, DeviceText.CleanIp(ip));
+    }
+
+    /// <summary>
+    /// The version in <c>/info?type=FirmwareVersion</c>, a sentence (<c>getFwVersion()</c>, <c>code/main/version.h</c>):
+    /// "Release: v16.1.0 (Commit: a1ccda2)" → "16.1.0"; a build that is no release ("Development-Branch: rolling
+    /// (Commit: 1b600d5+)") has no version number, so null. A bare tag ("v15.7.0", as backups of Tasmo Guardian 0.3
+    /// kept it) is read as one.
+    /// </summary>
+    public static string? FirmwareVersion(string? answer)
+    {
+        if (string.IsNullOrWhiteSpace(answer))
+        {
+            return null;
+        }
+
+        var text = answer.Trim();
+        if (ReleaseSentence().Match(text) is { Success: true } release)
+        {
+            return DeviceText.CleanTagVersion(release.Groups[1].Value);
+        }
+
+        return text.Contains(':', StringComparison.Ordinal) || text.Contains(' ', StringComparison.Ordinal) ? null : DeviceText.CleanTagVersion(text);
     }
 
     public async Task<string> TextAsync(DeviceAccess access, string path, CancellationToken cancellationToken)
@@ -198,13 +222,30 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
     }
 
 
-    private static byte[] InfoJson(string? version, string? hostname, string? ip)
+    /// <summary>
+    /// Asks the device to publish its static MQTT topics (MAC among them) in its next round (<c>GET
+    /// /mqtt_publish_discovery</c>, firmware 14 and later, <c>server_mqtt.cpp:315-320</c>). Without RetainMessages they
+    /// are published only at its start, before this program may have been listening.
+    /// </summary>
+    private async Task AskToPublishAsync(DeviceAccess access, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _http.GetAsync(access.Url("/mqtt_publish_discovery"), access, _options.RequestTimeout, MaxTextBytes, cancellationToken);
+        }
+        catch (DeviceException)
+        {
+            // Only a request for a favour: the reason the device is not identified stays the missing MAC.
+        }
+    }
+
+    private static byte[] InfoJson(string firmware, string? hostname, string? ip)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
-            writer.WriteString("FirmwareVersion", version);
+            writer.WriteString("FirmwareVersion", firmware);
             writer.WriteString("Hostname", hostname);
             writer.WriteString("IP", ip);
             writer.WriteEndObject();
@@ -212,4 +253,8 @@ internal sealed class AiOnTheEdgeKind : IDeviceKind
 
         return buffer.ToArray();
     }
+
+    // "Release: v16.1.0 (Commit: a1ccda2)" and "Release: 16.0.0-RC7 (Commit: …)": the tag between "Release: " and " (".
+    [GeneratedRegex(@"^Release:\s*(\S+)\s*\(")]
+    private static partial Regex ReleaseSentence();
 }

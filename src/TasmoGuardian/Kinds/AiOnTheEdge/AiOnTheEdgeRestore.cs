@@ -9,12 +9,18 @@ namespace TasmoGuardian.Kinds.AiOnTheEdge;
 
 /// <summary>
 /// AI-on-the-Edge's restore, as its configuration page does it (research §4.5): the upload refuses to overwrite, so each
-/// file is deleted (<c>POST /delete/&lt;path&gt;</c>) and sent again as the raw body of <c>POST /upload/&lt;path&gt;?md5</c>,
-/// whose answer carries the MD5 of what was stored, compared here; images first, config.ini last. Then
-/// <c>GET /reboot</c>. A restart shows as a new <c>/starttime</c>.
+/// file is deleted (<c>POST /delete/&lt;path&gt;</c>; a file that is not there is no error) and sent again as the raw
+/// body of <c>POST /upload/&lt;path&gt;?md5</c>. Firmware 16 answers with the MD5 of what it stored; older firmware
+/// answers "File uploaded successfully" (200 for config.ini and the reference images, 303 See Other for every other
+/// path, <c>server_file.cpp:748-786</c>), and the file is read back to compare. Images first, config.ini last. Then
+/// <c>GET /reboot</c>. A restart shows as a new <c>/starttime</c>. wlan.ini is never deleted nor written: the
+/// firmware's guard against deleting it compares "/wlan.ini" with "wlan.ini" and never holds.
 /// </summary>
 internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 {
+    // An upload or delete without the MD5 answers 303 for every path but config.ini and the reference images.
+    private static readonly int[] DoneStatuses = [200, 303];
+
     private readonly AiOnTheEdgeKind _kind;
     private readonly DeviceHttp _http;
     private readonly GuardianOptions _options;
@@ -38,7 +44,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
             files[FileSet.SafePath(name, "the stored backup")] = AiOnTheEdgeKind.CheckImage(content, "the stored " + name);
         }
 
-        var version = BackupZip.InfoVersion(entries, info => DeviceText.CleanVersion(JsonRead.String(info, "FirmwareVersion")));
+        var version = BackupZip.InfoVersion(entries, info => AiOnTheEdgeKind.FirmwareVersion(JsonRead.String(info, "FirmwareVersion")));
         return new RestoreImage(stored, recordedPlatform, version) { Parsed = files };
     }
 
@@ -49,7 +55,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
         // "20261202-031500": the moment the web server started, which changes with every restart.
         var digits = new string([.. started.Where(char.IsAsciiDigit)]);
-        return new DeviceProbe(DeviceText.CleanTagVersion(version))
+        return new DeviceProbe(AiOnTheEdgeKind.FirmwareVersion(version))
         {
             BootCount = digits.Length is > 0 and <= 18 ? long.Parse(digits, CultureInfo.InvariantCulture) : null,
         };
@@ -79,6 +85,11 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
     private async Task PutAsync(DeviceAccess access, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)
     {
+        if (System.IO.Path.GetFileName(path).Equals("wlan.ini", StringComparison.OrdinalIgnoreCase))
+        {
+            throw DeviceException.Of(FailureKind.NotADump, "the stored backup holds wlan.ini, which is never written: it holds the device's Wi-Fi and web passwords");
+        }
+
         var changed = FileSet.Changed(othersWritten);
         var deleted = await _http.PostAsync(access.Url("/delete/" + path), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (deleted.StatusCode == 401)
@@ -88,7 +99,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
 
         // A file that is not there cannot be deleted: the upload then creates it.
         var answer = await _http.PostAsync(access.Url($"/upload/{path}?md5"), () => new ByteArrayContent(content), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
-        FileSet.RequireWritten(answer, path, othersWritten ? changed : changed + "; the old file may be deleted");
+        FileSet.RequireWritten(answer, path, othersWritten ? changed : changed + "; the old file may be deleted", DoneStatuses);
 
         var expected = Convert.ToHexStringLower(MD5.HashData(content));
         using var document = JsonRead.Object(answer.Body, out _);

@@ -8,9 +8,10 @@ namespace TasmoGuardian.Kinds.Awtrix;
 
 /// <summary>
 /// Awtrix 3's restore, as its own Backup &amp; Restore page does it (research §4.6): every file posted to <c>/edit</c>
-/// (the multipart file name is the path written), then the display settings posted as JSON to <c>/api/settings</c>,
-/// then <c>POST /api/reboot</c>. A restart shows as an uptime smaller than the time since the upload. Files the device
-/// has and the backup has not are left alone.
+/// (the multipart file name is the path written), then the display settings posted as JSON to <c>/api/settings</c> in
+/// the form it reads them (<see cref="AwtrixSettings"/>), then <c>POST /api/reboot</c>. A restart shows as an uptime
+/// smaller than the time since the upload. Files the device has and the backup has not are left alone. The settings
+/// POST answers 200 whatever it took, so the comparison after the restart is what shows they are back.
 /// </summary>
 internal sealed class AwtrixRestore : IRestoreProtocol
 {
@@ -56,7 +57,8 @@ internal sealed class AwtrixRestore : IRestoreProtocol
             written = true;
         }
 
-        var settings = await _http.PostAsync(access.Url("/api/settings"), () => Json(restore.Settings), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
+        var body = AwtrixSettings.ForPost(restore.Settings);
+        var settings = await _http.PostAsync(access.Url("/api/settings"), () => Json(body), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
         if (!settings.IsOk)
         {
             throw DeviceException.Of(FailureKind.RestoreRejected, $"the device refused its display settings (HTTP {settings.StatusCode}){(written ? "; its files are already restored: restore the pre-restore backup to undo them" : "; nothing was changed")}");
@@ -76,7 +78,7 @@ internal sealed class AwtrixRestore : IRestoreProtocol
             return file;
         }
 
-        return JsonCompare.FirstMissing(restore.Settings, BackupZip.Entry(now, AwtrixKind.SettingsFile), exact: false) is { } setting
+        return JsonCompare.FirstMissing(restore.Settings, BackupZip.Entry(now, AwtrixKind.SettingsFile), exact: false, AwtrixSettings.NotKeptOverRestart) is { } setting
             ? $"the device came back with other display settings than the backup's ({setting})"
             : null;
     }
