@@ -70,7 +70,7 @@ public sealed class MosquittoClientTests : IAsyncLifetime
             Username = _broker.Username,
             Password = "not-the-password",
         };
-        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var clock = new TimerRecordingTimeProvider();
         await using var managed = new ManagedMqttClient(
             new ManagedMqttClientOptions { Client = client, MinReconnectDelay = TimeSpan.FromMilliseconds(10), MaxReconnectDelay = TimeSpan.FromSeconds(30) },
             logs.CreateLogger<ManagedMqttClient>(),
@@ -79,8 +79,8 @@ public sealed class MosquittoClientTests : IAsyncLifetime
         await managed.StartAsync(CancellationToken.None);
 
         // Parked on the clock until the next attempt: a refused login waits the longest delay, not the shortest.
-        await Eventually.TrueAsync(() => managed.LastError is not null && clock.ArmedTimers == 1, TimeSpan.FromSeconds(10), "a refused attempt and the wait after it");
-        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(30), clock.NextTimerDue);
+        await Eventually.TrueAsync(() => managed.LastError is not null && clock.DueTimes.Contains(TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(10), "a refused attempt and the wait after it");
+        Assert.DoesNotContain(clock.DueTimes, due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(1));
         var error = Assert.IsType<MqttConnectException>(managed.LastError);
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, error.ReturnCode);
         var attempts = _broker.Log.Split('\n').Count(l => l.Contains("disconnected, not authorised", StringComparison.OrdinalIgnoreCase));
@@ -552,5 +552,19 @@ public sealed class MosquittoClientTests : IAsyncLifetime
     {
         await _broker.StartAgainAsync();
         return await MessageRecorder.StartAsync(_broker, filter);
+    }
+
+    /// <summary>A fake clock that also tells which waits were asked of it, so a test can see the back-off chosen.</summary>
+    private sealed class TimerRecordingTimeProvider : Microsoft.Extensions.Time.Testing.FakeTimeProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+        public IReadOnlyCollection<TimeSpan> DueTimes => _dueTimes;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _dueTimes.Enqueue(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }

@@ -29,10 +29,10 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
         : base(RandomMac(firmware.EndsWith("esp32", StringComparison.Ordinal) ? "240ac4" : "483fda"))
     {
         Firmware = firmware;
-        _system = FixtureFiles.Object($"ahoydtu/ahoydtu_api_system_{firmware}.json");
+        _system = FirmwareFixtures.Object($"ahoydtu/ahoydtu_api_system_{firmware}.json");
 
         // Only 0.8.155 settings files were built from saveSettings(); the older releases keep the ESP8266 one.
-        Settings = FixtureFiles.Object(firmware == "0.8.155_esp32" ? "ahoydtu/ahoydtu_settings_json_0.8.155_esp32.json" : "ahoydtu/ahoydtu_settings_json_0.8.155_esp8266.json");
+        Settings = FirmwareFixtures.Object(firmware == "0.8.155_esp32" ? "ahoydtu/ahoydtu_settings_json_0.8.155_esp32.json" : "ahoydtu/ahoydtu_settings_json_0.8.155_esp8266.json");
         Password = null;
     }
 
@@ -182,7 +182,7 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
         lock (_gate)
         {
             Settings["wifi"]!["adm"] = Password ?? "";
-            settings = FixtureFiles.Write(Settings);
+            settings = FirmwareFixtures.Write(Settings);
         }
 
         var body = Export(settings, notes: Version != "0.7.36");
@@ -224,12 +224,12 @@ public sealed partial class FakeAhoyDtu : FakeFirmware
         }
 
         var answer = uploaded is null ? "ahoydtu/ahoydtu_upload_answer_0.8.155_failed.html" : "ahoydtu/ahoydtu_upload_answer_0.8.155_success.html";
-        await exchange.RespondAsync(200, "text/html; charset=UTF-8", FixtureFiles.Bytes(answer));
+        await exchange.RespondAsync(200, "text/html; charset=UTF-8", FirmwareFixtures.Bytes(answer));
 
         // setRebootFlag() in both cases: a failed upload restarts the device too.
         Restart();
     }
 
-    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
-    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
+    /// <summary>A node as the firmware sends it (FirmwareFixtures.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FirmwareFixtures.Write(node));
 }

@@ -29,14 +29,14 @@ public sealed class FakeOpenDtu : FakeFirmware
         Version = firmware;
         Password = "openDTU42";
         Hostname = "OpenDTU-" + Mac[^6..].ToUpperInvariant();
-        _status = FixtureFiles.Object($"opendtu/opendtu_api_system_status_{firmware}_esp32.json");
-        var config = FixtureFiles.Object($"opendtu/opendtu_config_{firmware}.json");
+        _status = FirmwareFixtures.Object($"opendtu/opendtu_api_system_status_{firmware}_esp32.json");
+        var config = FirmwareFixtures.Object($"opendtu/opendtu_config_{firmware}.json");
 
         // What the firmware derives from the chip id (the MAC's last three bytes): the MQTT client id (getApName) and the DTU serial.
         config["mqtt"]!["clientid"] = "OpenDTU-" + ChipId.ToString(CultureInfo.InvariantCulture);
         config["dtu"]!["serial"] = DtuSerial(ChipId);
         _files["config.json"] = Json(config);
-        _files["pin_mapping.json"] = FixtureFiles.Bytes("opendtu/opendtu_pin_mapping_nodemcu_esp32.json");
+        _files["pin_mapping.json"] = FirmwareFixtures.Bytes("opendtu/opendtu_pin_mapping_nodemcu_esp32.json");
     }
 
     /// <summary>"v24.10.15" serves /api/config/*, "v26.3.30" /api/file/*; <c>git_hash</c> says it unless <see cref="GitHash"/> is set.</summary>
@@ -97,7 +97,7 @@ public sealed class FakeOpenDtu : FakeFirmware
     /// <summary>The network status as the firmware writes it for this device now.</summary>
     public byte[] NetworkStatus()
     {
-        var status = FixtureFiles.Object($"opendtu/opendtu_api_network_status_v26.3.30_{(Ethernet ? "ethernet" : "wifi")}.json");
+        var status = FirmwareFixtures.Object($"opendtu/opendtu_api_network_status_v26.3.30_{(Ethernet ? "ethernet" : "wifi")}.json");
         status["network_hostname"] = Hostname;
         status["network_ip"] = Ip;
         status["network_mac"] = Ethernet ? EthernetMac : ColonMac;
@@ -146,7 +146,7 @@ public sealed class FakeOpenDtu : FakeFirmware
     /// <summary>WebApi_webapp.cpp onNotFound: index.html.gz whatever the client accepts, with an ETag over it and the build.</summary>
     private static Task WebAppGzipAsync(FakeHttpExchange exchange, string build)
     {
-        var page = FixtureFiles.Bytes("opendtu/opendtu_webapp_index_v24.10.15-v26.3.30.html.gz");
+        var page = FirmwareFixtures.Bytes("opendtu/opendtu_webapp_index_v24.10.15-v26.3.30.html.gz");
         var etag = "\"" + Convert.ToHexStringLower(MD5.HashData([.. page, .. Encoding.ASCII.GetBytes(build)])) + "\"";
         return exchange.RespondAsync(200, "text/html", page, ("Content-Encoding", "gzip"), ("Cache-Control", "public, must-revalidate"), ("ETag", etag));
     }
@@ -236,12 +236,12 @@ public sealed class FakeOpenDtu : FakeFirmware
             _uploaded.Add(name.TrimStart('/'));
         }
 
-        await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes("opendtu/opendtu_upload_answer_v24.10.15-v26.3.30.txt"), ("Access-Control-Allow-Origin", "*"));
+        await exchange.RespondAsync(200, "text/plain", FirmwareFixtures.Bytes("opendtu/opendtu_upload_answer_v24.10.15-v26.3.30.txt"), ("Access-Control-Allow-Origin", "*"));
 
         // A config.json of the running CONFIG_VERSION is read at boot and not written again: its save_count stays.
         Restart();
     }
 
-    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
-    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
+    /// <summary>A node as the firmware sends it (FirmwareFixtures.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FirmwareFixtures.Write(node));
 }

@@ -38,7 +38,7 @@ public sealed class FakeShelly : IAsyncDisposable
         Firmware = firmware;
         Mac = mac;
         Address = address;
-        _deviceInfo = FixtureFiles.Object(firmware.DeviceInfo);
+        _deviceInfo = FirmwareFixtures.Object(firmware.DeviceInfo);
         Generation = (int?)_deviceInfo["gen"] ?? 1;
         _deviceInfo["mac"] = mac;
         if (Generation >= 2)
@@ -46,22 +46,22 @@ public sealed class FakeShelly : IAsyncDisposable
             var capturedId = (string)_deviceInfo["id"]!;
             Id = $"{capturedId[..capturedId.LastIndexOf('-')]}-{mac.ToLowerInvariant()}";
             _deviceInfo["id"] = Id;
-            Config = FixtureFiles.Object(ShellyFirmware.Gen2Config);
+            Config = FirmwareFixtures.Object(ShellyFirmware.Gen2Config);
             var device = Config["sys"]!["device"]!.AsObject();
             Replace(Config, (string)device["mac"]!, mac);
             device["name"] = _deviceInfo["name"]?.DeepClone();
             device["fw_id"] = (string?)_deviceInfo["fw_id"];
             Config["mqtt"]!["client_id"] = Id;
             Config["mqtt"]!["topic_prefix"] = Id;
-            Status = FixtureFiles.Object(firmware.Status!);
+            Status = FirmwareFixtures.Object(firmware.Status!);
             Replace(Status, (string)Status["sys"]!["mac"]!, mac);
             Status["wifi"]!["sta_ip"] = address.ToString();
             SeedGen2State();
         }
         else
         {
-            _settings = firmware.Settings is null ? null : FixtureFiles.Object(firmware.Settings);
-            _gen1Status = firmware.Status is null ? null : FixtureFiles.Object(firmware.Status);
+            _settings = firmware.Settings is null ? null : FirmwareFixtures.Object(firmware.Settings);
+            _gen1Status = firmware.Status is null ? null : FirmwareFixtures.Object(firmware.Status);
             if (_settings is not null)
             {
                 var settingsMac = (string)_settings["device"]!["mac"]!;
@@ -343,7 +343,7 @@ public sealed class FakeShelly : IAsyncDisposable
 
     /// <summary>The device makes an item's etag itself (base64, research: <c>64qBCCQKaCeLdQ8KPW4E+JzA==</c>).</summary>
     private static string Etag(string key, JsonNode? value) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key + "\n" + FixtureFiles.Write(value)))[..16]);
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key + "\n" + FirmwareFixtures.Write(value)))[..16]);
 
     private static JsonObject Error(long code, string message) => new() { ["code"] = code, ["message"] = message };
 
@@ -357,7 +357,7 @@ public sealed class FakeShelly : IAsyncDisposable
     /// <summary>What the captures hold besides the answers themselves: the documented examples of each store, with a script long enough for many chunks.</summary>
     private void SeedGen2State()
     {
-        foreach (var script in FixtureFiles.Object("shelly/shelly_gen2_script_list_doc.json")["scripts"]!.AsArray())
+        foreach (var script in FirmwareFixtures.Object("shelly/shelly_gen2_script_list_doc.json")["scripts"]!.AsArray())
         {
             Scripts.Add(script!.DeepClone());
         }
@@ -365,20 +365,20 @@ public sealed class FakeShelly : IAsyncDisposable
         // Script code is the user's own text: illustrative.
         ScriptCode[1] = "let t = 0;\n" + string.Concat(Enumerable.Repeat("Shelly.call(\"Switch.Set\", {id: 0, on: t > 21});\n", 60));
         ScriptCode[2] = "print('hello');\n";
-        foreach (var (key, item) in FixtureFiles.Object("shelly/shelly_gen2_kvs_getmany_pre1.5_map.json")["items"]!.AsObject())
+        foreach (var (key, item) in FirmwareFixtures.Object("shelly/shelly_gen2_kvs_getmany_pre1.5_map.json")["items"]!.AsObject())
         {
             Kvs.Add(new JsonObject { ["key"] = key, ["etag"] = item!["etag"]!.DeepClone(), ["value"] = item["value"]?.DeepClone() });
             KvsRevision++;
         }
 
-        Schedules = FixtureFiles.Object("shelly/shelly_gen2_schedule_list_doc-0.x_no-rev.json");
+        Schedules = FirmwareFixtures.Object("shelly/shelly_gen2_schedule_list_doc-0.x_no-rev.json");
         if (Release().Major >= 1)
         {
             // The revision came with firmware 1.0 (the 0.x docs show none); where it sits is not captured.
             Schedules["rev"] = (long)Schedules["jobs"]!.AsArray().Count;
         }
 
-        Webhooks = FixtureFiles.Object("shelly/shelly_gen2_webhook_list_doc-fields.json");
+        Webhooks = FirmwareFixtures.Object("shelly/shelly_gen2_webhook_list_doc-fields.json");
     }
 
     private async ValueTask OnGen1CommandAsync(MqttMessage message, CancellationToken cancellationToken)
@@ -387,7 +387,7 @@ public sealed class FakeShelly : IAsyncDisposable
         {
             // The fields clients read from shellies/announce (research §4.1); no capture of its bytes is in the fixtures.
             var announce = new JsonObject { ["id"] = Id, ["model"] = (string?)_deviceInfo["type"], ["mac"] = Mac, ["ip"] = Address.ToString(), ["new_fw"] = false, ["fw_ver"] = (string?)_deviceInfo["fw"] };
-            await _mqtt!.PublishAsync(MqttMessage.FromString("shellies/announce", FixtureFiles.Write(announce), MqttQualityOfService.AtMostOnce), cancellationToken);
+            await _mqtt!.PublishAsync(MqttMessage.FromString("shellies/announce", FirmwareFixtures.Write(announce), MqttQualityOfService.AtMostOnce), cancellationToken);
         }
     }
 
@@ -398,7 +398,7 @@ public sealed class FakeShelly : IAsyncDisposable
         var (_, result, error) = Call((string?)request["method"] ?? string.Empty, request["params"] as JsonObject ?? []);
         var reply = new JsonObject { ["id"] = request["id"]?.DeepClone(), ["src"] = Id, ["dst"] = src };
         reply[error is null ? "result" : "error"] = error ?? result;
-        await _mqtt!.PublishAsync(MqttMessage.FromString($"{src}/rpc", FixtureFiles.Write(reply), MqttQualityOfService.AtMostOnce), cancellationToken);
+        await _mqtt!.PublishAsync(MqttMessage.FromString($"{src}/rpc", FirmwareFixtures.Write(reply), MqttQualityOfService.AtMostOnce), cancellationToken);
     }
 
     private Task HandleAsync(FakeHttpExchange exchange)
@@ -416,7 +416,7 @@ public sealed class FakeShelly : IAsyncDisposable
                 identity.Remove("mac");
             }
 
-            return exchange.RespondAsync(200, "application/json", FixtureFiles.Write(identity));
+            return exchange.RespondAsync(200, "application/json", FirmwareFixtures.Write(identity));
         }
 
         return Generation >= 2 ? Gen2Async(exchange) : Gen1Async(exchange);
@@ -435,17 +435,17 @@ public sealed class FakeShelly : IAsyncDisposable
         switch (exchange.Request.Path)
         {
             case "/settings" when _settings is not null:
-                await exchange.RespondAsync(200, "application/json", FixtureFiles.Write(_settings));
+                await exchange.RespondAsync(200, "application/json", FirmwareFixtures.Write(_settings));
                 break;
             case "/settings/actions":
-                await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("shelly/shelly_gen1_settings_actions_doc.json"));
+                await exchange.RespondAsync(200, "application/json", FirmwareFixtures.Bytes("shelly/shelly_gen1_settings_actions_doc.json"));
                 break;
             case "/status" when _gen1Status is not null:
                 _gen1Status["uptime"] = UptimeSeconds;
-                await exchange.RespondAsync(200, "application/json", FixtureFiles.Write(_gen1Status));
+                await exchange.RespondAsync(200, "application/json", FirmwareFixtures.Write(_gen1Status));
                 break;
             case "/reboot":
-                await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("shelly/shelly_gen1_reboot_doc.json"));
+                await exchange.RespondAsync(200, "application/json", FirmwareFixtures.Bytes("shelly/shelly_gen1_reboot_doc.json"));
                 Restart();
                 break;
             default:
@@ -478,7 +478,7 @@ public sealed class FakeShelly : IAsyncDisposable
         }
 
         var (status, result, error) = Call(method, Parameters(request));
-        var body = Encoding.UTF8.GetBytes(FixtureFiles.Write(error ?? result));
+        var body = Encoding.UTF8.GetBytes(FirmwareFixtures.Write(error ?? result));
         if (method.Equals("Shelly.GetConfig", StringComparison.OrdinalIgnoreCase) && Behavior == ShellyBehavior.TruncatedJson)
         {
             body = body[..(body.Length / 2)];
@@ -541,7 +541,7 @@ public sealed class FakeShelly : IAsyncDisposable
             case "SCRIPT.GETCODE":
                 return ScriptCodeAnswer(parameters);
             case "KVS.GETMANY" when WithoutKvs:
-                return (500, null, FixtureFiles.Object("shelly/shelly_gen2_error_-114_WallDisplay_KVS.GetMany.json"));
+                return (500, null, FirmwareFixtures.Object("shelly/shelly_gen2_error_-114_WallDisplay_KVS.GetMany.json"));
             case "KVS.GETMANY":
                 return (200, KvsAnswer(parameters), null);
             case "SCHEDULE.LIST" when !WithoutSchedules:
@@ -608,7 +608,7 @@ public sealed class FakeShelly : IAsyncDisposable
             chunk = [];
         }
 
-        var answer = FixtureFiles.Object("shelly/shelly_gen2_script_getcode_2.0.0_len1.json");
+        var answer = FirmwareFixtures.Object("shelly/shelly_gen2_script_getcode_2.0.0_len1.json");
         answer["data"] = Encoding.UTF8.GetString(chunk);
         answer["left"] = code.Length - Math.Min(offset, code.Length) - chunk.Length;
         return (200, answer, null);
@@ -630,7 +630,7 @@ public sealed class FakeShelly : IAsyncDisposable
         }
 
         var offset = (int?)(long?)parameters["offset"] ?? 0;
-        var page = FixtureFiles.Object("shelly/shelly_gen2_kvs_getmany_1.5plus_items_shape.json");
+        var page = FirmwareFixtures.Object("shelly/shelly_gen2_kvs_getmany_1.5plus_items_shape.json");
         page["items"] = new JsonArray(Kvs.Skip(offset).Take(KvsPageSize).Select(i => i!.DeepClone()).ToArray());
         page["offset"] = offset;
         page["total"] = Kvs.Count;
@@ -651,7 +651,7 @@ public sealed class FakeShelly : IAsyncDisposable
             _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(46)),
         };
         _nonces.TryAdd(nonce, 0);
-        var capture = FixtureFiles.Text(major >= 2 ? "shelly/shelly_gen2_401_digest_2.x_BluGwG3.http" : "shelly/shelly_gen2_401_digest_1.x_Pro3EM.http");
+        var capture = FirmwareFixtures.Text(major >= 2 ? "shelly/shelly_gen2_401_digest_2.x_BluGwG3.http" : "shelly/shelly_gen2_401_digest_1.x_Pro3EM.http");
         var lines = capture.Split("\r\n").Select(line => line.StartsWith("WWW-Authenticate:", StringComparison.Ordinal)
             ? $"WWW-Authenticate: Digest qop=\"auth\", realm=\"{Id}\", nonce=\"{nonce}\", algorithm=SHA-256"
             : line);

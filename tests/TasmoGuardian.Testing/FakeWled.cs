@@ -34,8 +34,8 @@ public sealed class FakeWled : IAsyncDisposable
     {
         Version = firmware;
         Mac = mac;
-        _info = FixtureFiles.Object(InfoFixture(firmware));
-        var config = FixtureFiles.Object(ConfigFixture(firmware));
+        _info = FirmwareFixtures.Object(InfoFixture(firmware));
+        var config = FirmwareFixtures.Object(ConfigFixture(firmware));
         _usermodDefaults = config["um"]?.DeepClone() as JsonObject ?? [];
         _server = new FakeHttpServer(address, port, HandleAsync);
 
@@ -86,7 +86,7 @@ public sealed class FakeWled : IAsyncDisposable
     public byte[] Config { get; set; }
 
     /// <summary>Null: the device has no presets.json and answers with its 404 page.</summary>
-    public byte[]? Presets { get; set; } = FixtureFiles.Bytes("wled/wled_presets_0.14.0-b1_one_preset.json");
+    public byte[]? Presets { get; set; } = FirmwareFixtures.Bytes("wled/wled_presets_0.14.0-b1_one_preset.json");
 
     /// <summary>The paths uploaded, in order.</summary>
     public IReadOnlyList<string> Uploaded
@@ -155,7 +155,7 @@ public sealed class FakeWled : IAsyncDisposable
 
     // wled_server.cpp (v0.14.4 line 411): the built-in page, gzip-encoded, for every path without a handler or file.
     private static Task NotFoundAsync(FakeHttpExchange exchange) =>
-        exchange.RespondAsync(404, "text/html", FixtureFiles.Bytes("wled/wled_404_page_0.14.4.html.gz"), ("Content-Encoding", "gzip"));
+        exchange.RespondAsync(404, "text/html", FirmwareFixtures.Bytes("wled/wled_404_page_0.14.4.html.gz"), ("Content-Encoding", "gzip"));
 
     private byte[] Info()
     {
@@ -190,7 +190,7 @@ public sealed class FakeWled : IAsyncDisposable
         }
 
         // One answer, right or wrong PIN: the next upload tells.
-        await exchange.RespondAsync(200, "application/json", FixtureFiles.Bytes("wled/wled_json_state_post_answer_0.14.4.json"));
+        await exchange.RespondAsync(200, "application/json", FirmwareFixtures.Bytes("wled/wled_json_state_post_answer_0.14.4.json"));
         if (body?["rb"] is JsonValue reboot && reboot.TryGetValue<bool>(out var yes) && yes)
         {
             Restart();
@@ -209,8 +209,8 @@ public sealed class FakeWled : IAsyncDisposable
         if (!allowed)
         {
             await (IsV013
-                ? exchange.RespondAsync(500, "text/plain", FixtureFiles.Bytes("wled/wled_upload_locked_answer_0.13.3.txt"))
-                : exchange.RespondAsync(401, "text/plain", FixtureFiles.Bytes("wled/wled_upload_locked_answer_0.14.4.txt")));
+                ? exchange.RespondAsync(500, "text/plain", FirmwareFixtures.Bytes("wled/wled_upload_locked_answer_0.13.3.txt"))
+                : exchange.RespondAsync(401, "text/plain", FirmwareFixtures.Bytes("wled/wled_upload_locked_answer_0.14.4.txt")));
             return;
         }
 
@@ -238,7 +238,7 @@ public sealed class FakeWled : IAsyncDisposable
                 }
             }
 
-            await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes(IsV013 ? "wled/wled_upload_answer_0.13.3.txt" : "wled/wled_upload_other_answer_0.14.4.txt"));
+            await exchange.RespondAsync(200, "text/plain", FirmwareFixtures.Bytes(IsV013 ? "wled/wled_upload_answer_0.13.3.txt" : "wled/wled_upload_other_answer_0.14.4.txt"));
             return;
         }
 
@@ -249,7 +249,7 @@ public sealed class FakeWled : IAsyncDisposable
         }
 
         var answer = Version.StartsWith("0.", StringComparison.Ordinal) ? "wled/wled_upload_cfg_answer_0.14.4.txt" : "wled/wled_upload_cfg_answer_16.0.1.txt";
-        await exchange.RespondAsync(200, "text/plain", FixtureFiles.Bytes(answer));
+        await exchange.RespondAsync(200, "text/plain", FirmwareFixtures.Bytes(answer));
         Restart();
     }
 
@@ -291,6 +291,6 @@ public sealed class FakeWled : IAsyncDisposable
         }
     }
 
-    /// <summary>A node as the firmware sends it (FixtureFiles.Write), as bytes.</summary>
-    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(node));
+    /// <summary>A node as the firmware sends it (FirmwareFixtures.Write), as bytes.</summary>
+    private static byte[] Json(JsonNode node) => System.Text.Encoding.UTF8.GetBytes(FirmwareFixtures.Write(node));
 }

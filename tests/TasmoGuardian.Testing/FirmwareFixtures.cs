@@ -7,8 +7,8 @@ using System.Text.Json.Nodes;
 namespace TasmoGuardian.Testing;
 
 /// <summary>
-/// The device answers in tests/fixtures (provenance in tests/fixtures/README.md), for the fakes of AI-on-the-Edge,
-/// Awtrix and openHASP to answer from: bytes as the device sends them, JSON as nodes that keep the firmware's key order
+/// The device answers in tests/fixtures (provenance in tests/fixtures/README.md), the one loader every fake device and
+/// every parser test reads them through: bytes as the device sends them, JSON as nodes that keep the firmware's key order
 /// (edited only where a value belongs to one device), and whole HTTP answers (<c>*.http</c>: status line, headers,
 /// body) written to the socket as they are.
 /// </summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace TasmoGuardian.Testing;
@@ -10,8 +8,6 @@ namespace TasmoGuardian.Testing;
 /// </summary>
 public static class TasmotaFixtures
 {
-    private static readonly ConcurrentDictionary<string, byte[]> Cache = new(StringComparer.Ordinal);
-
     public static string Folder { get; } = Path.Combine(GuardianProcess.RepositoryRoot(), "tests", "fixtures", "tasmota");
 
     /// <summary>Every fixture file's name.</summary>
@@ -19,9 +15,9 @@ public static class TasmotaFixtures
         [.. Directory.GetFiles(Folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
 
     /// <summary>A copy of the file's bytes, exactly as the device sends them.</summary>
-    public static byte[] Bytes(string name) => (byte[])Cache.GetOrAdd(name, n => File.ReadAllBytes(Path.Combine(Folder, n))).Clone();
+    public static byte[] Bytes(string name) => FirmwareFixtures.Bytes("tasmota/" + name);
 
-    public static string Text(string name) => Encoding.UTF8.GetString(Cache.GetOrAdd(name, n => File.ReadAllBytes(Path.Combine(Folder, n))));
+    public static string Text(string name) => FirmwareFixtures.Text("tasmota/" + name);
 
     /// <summary>
     /// The device's JSON answer in a fixture file: the file itself, or its "payload" member where the file wraps a

@@ -67,9 +67,9 @@ public sealed class AhoyDtuTests : FileKindTestContext
     [Fact]
     public async Task ADeviceWithoutAMac_IsListedOnTheHub_SayingWhereTheMacWasLookedFor()
     {
-        var system = FixtureFiles.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
+        var system = FirmwareFixtures.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
         system["network"]!.AsObject().Remove("mac");
-        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
+        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", Encoding.UTF8.GetBytes(FirmwareFixtures.Write(system))));
         await using var app = await StartWithAsync(device.HostAndPort, DeviceType.AhoyDtu, null);
 
         Assert.Equal("/api/system has no MAC at \"mac\" or \"network.mac\"", await UnidentifiedReasonAsync(device.HostAndPort));

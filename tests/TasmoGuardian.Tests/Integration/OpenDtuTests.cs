@@ -83,11 +83,11 @@ public sealed class OpenDtuTests : FileKindTestContext
     [Fact]
     public async Task ADeviceWithoutAMac_IsListedOnTheHub_SayingWhereTheMacWasLookedFor()
     {
-        var network = FixtureFiles.Object("opendtu/opendtu_api_network_status_v26.3.30_ethernet.json");
+        var network = FirmwareFixtures.Object("opendtu/opendtu_api_network_status_v26.3.30_ethernet.json");
         network["network_mac"] = "";
         await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", e.Request.Path == "/api/network/status"
-            ? System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(network))
-            : FixtureFiles.Bytes("opendtu/opendtu_api_system_status_v26.3.30_esp32.json")));
+            ? System.Text.Encoding.UTF8.GetBytes(FirmwareFixtures.Write(network))
+            : FirmwareFixtures.Bytes("opendtu/opendtu_api_system_status_v26.3.30_esp32.json")));
         await using var app = await StartWithAsync(device.HostAndPort, DeviceType.OpenDtu, null);
 
         Assert.Equal("/api/network/status has no MAC at \"network_mac\"", await UnidentifiedReasonAsync(device.HostAndPort));

@@ -38,8 +38,8 @@ public sealed class WledTests : FileKindTestContext
             var original = strip.Config;
             var renamed = JsonNode.Parse(strip.Config)!;
             renamed["id"]!["name"] = "Renamed";
-            strip.Config = System.Text.Encoding.UTF8.GetBytes(FixtureFiles.Write(renamed));
-            strip.Presets = FixtureFiles.Bytes("wled/wled_presets_0.15.0_empty.json");
+            strip.Config = System.Text.Encoding.UTF8.GetBytes(FirmwareFixtures.Write(renamed));
+            strip.Presets = FirmwareFixtures.Bytes("wled/wled_presets_0.15.0_empty.json");
 
             var done = await RestoreAsync(strip.Mac, backup);
 
@@ -54,7 +54,7 @@ public sealed class WledTests : FileKindTestContext
     public async Task ADeviceWithoutAMac_IsListedOnTheHub_SayingWhereTheMacWasLookedFor()
     {
         // The 0.13.3 capture as it was published: its MAC zeroed, which is no device's.
-        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", FixtureFiles.Bytes("wled/wled_json_info_0.13.3_esp8266.json")));
+        await using var device = new FakeHttpServer(LoopbackAddresses.Next(), 80, e => e.RespondAsync(200, "application/json", FirmwareFixtures.Bytes("wled/wled_json_info_0.13.3_esp8266.json")));
         await using var app = await StartWithAsync(device.HostAndPort, DeviceType.Wled, null);
 
         Assert.Equal("/json/info has no MAC at \"mac\"", await UnidentifiedReasonAsync(device.HostAndPort));

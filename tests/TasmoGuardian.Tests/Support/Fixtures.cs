@@ -8,9 +8,9 @@ internal static class Fixtures
 {
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(GuardianProcess.RepositoryRoot(), "tests", "fixtures"));
 
-    public static byte[] Bytes(string relative) => File.ReadAllBytes(Path.Combine(Folder, relative));
+    public static byte[] Bytes(string relative) => FirmwareFixtures.Bytes(relative);
 
-    public static string Text(string relative) => File.ReadAllText(Path.Combine(Folder, relative));
+    public static string Text(string relative) => FirmwareFixtures.Text(relative);
 
     /// <summary>The "payload" object of a fixture file, as the raw JSON the device sent.</summary>
     public static byte[] Payload(string relative, string property = "payload")

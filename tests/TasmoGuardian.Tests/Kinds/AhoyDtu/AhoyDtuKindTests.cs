@@ -30,10 +30,10 @@ public sealed class AhoyDtuKindTests
     [InlineData("ahoydtu/ahoydtu_api_system_0.8.83_esp8266.json", null)]
     public void Parse_NamesWhereItLookedForTheMac_WhenThereIsNone(string fixture, string? nested)
     {
-        var system = FixtureFiles.Object(fixture);
+        var system = FirmwareFixtures.Object(fixture);
         (nested is null ? system : system[nested]!.AsObject()).Remove("mac");
 
-        var ex = Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
+        var ex = Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FirmwareFixtures.Write(system))));
 
         Assert.Equal("/api/system has no MAC at \"mac\" or \"network.mac\"", ex.Failure.Reason);
     }
@@ -42,10 +42,10 @@ public sealed class AhoyDtuKindTests
     public void Parse_TakesTheRadioSerialForNoMac()
     {
         // "radioNrf.sn" is 8 hex digits from the chip id; it must never stand in for a missing MAC.
-        var system = FixtureFiles.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
+        var system = FirmwareFixtures.Object("ahoydtu/ahoydtu_api_system_0.8.155_esp32.json");
         system["network"]!["mac"] = "";
 
-        Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FixtureFiles.Write(system))));
+        Assert.Throws<DeviceException>(() => AhoyDtuKind.Parse(Encoding.UTF8.GetBytes(FirmwareFixtures.Write(system))));
     }
 
     // The fake's export is the firmware's text edit of settings.json, byte for byte (RestApi.h onDwnldSetup).

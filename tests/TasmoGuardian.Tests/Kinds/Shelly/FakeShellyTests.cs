@@ -37,7 +37,7 @@ public sealed class FakeShellyTests : IAsyncLifetime
         Assert.Equal(Keys(captured["sys"]!.AsObject()), Keys(status["sys"]!.AsObject()));
         Assert.Equal((shelly.Mac, shelly.Address.ToString(), "12:36:26:45:ef:96"), ((string?)status["sys"]!["mac"], (string?)status["wifi"]!["sta_ip"], (string?)status["wifi"]!["bssid"]));
         Assert.InRange((long)status["sys"]!["uptime"]!, 0, 60);
-        Assert.Contains("\"aenergy\":{\"total\":16.896,\"by_minute\":[0.000,0.000,0.000]", FixtureFiles.Write(status), StringComparison.Ordinal);
+        Assert.Contains("\"aenergy\":{\"total\":16.896,\"by_minute\":[0.000,0.000,0.000]", FirmwareFixtures.Write(status), StringComparison.Ordinal);
         Assert.Equal(status["wifi"]!.ToJsonString(), JsonNode.Parse(await _http.GetStringAsync(new Uri($"http://{shelly.Host}/rpc/WiFi.GetStatus")))!.ToJsonString());
     }
 
