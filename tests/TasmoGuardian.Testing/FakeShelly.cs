@@ -33,11 +33,11 @@ public sealed class FakeShelly : IAsyncDisposable
     private string? _password;
     private ManagedMqttClient? _mqtt;
 
-    private FakeShelly(ShellyFirmware firmware, string mac, IPAddress address)
+    private FakeShelly(ShellyFirmware firmware, string mac, IPEndPoint endPoint)
     {
         Firmware = firmware;
         Mac = mac;
-        Address = address;
+        Address = endPoint.Address;
         _deviceInfo = FirmwareFixtures.Object(firmware.DeviceInfo);
         Generation = (int?)_deviceInfo["gen"] ?? 1;
         _deviceInfo["mac"] = mac;
@@ -55,7 +55,7 @@ public sealed class FakeShelly : IAsyncDisposable
             Config["mqtt"]!["topic_prefix"] = Id;
             Status = FirmwareFixtures.Object(firmware.Status!);
             Replace(Status, (string)Status["sys"]!["mac"]!, mac);
-            Status["wifi"]!["sta_ip"] = address.ToString();
+            Status["wifi"]!["sta_ip"] = endPoint.Address.ToString();
             SeedGen2State();
         }
         else
@@ -76,7 +76,7 @@ public sealed class FakeShelly : IAsyncDisposable
             if (_gen1Status is not null)
             {
                 Replace(_gen1Status, (string)_gen1Status["mac"]!, mac);
-                _gen1Status["wifi_sta"]!["ip"] = address.ToString();
+                _gen1Status["wifi_sta"]!["ip"] = endPoint.Address.ToString();
                 _gen1Status["update"]!["old_version"] = (string?)_deviceInfo["fw"];
                 _gen1Status["update"]!["new_version"] = (string?)_deviceInfo["fw"];
             }
@@ -87,7 +87,7 @@ public sealed class FakeShelly : IAsyncDisposable
         }
 
         Password = null;
-        _server = new FakeHttpServer(address, 80, HandleAsync);
+        _server = new FakeHttpServer(endPoint.Address, endPoint.Port, HandleAsync);
     }
 
     public ShellyFirmware Firmware { get; }
@@ -224,7 +224,7 @@ public sealed class FakeShelly : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(firmware);
         var mac = $"A8032A{Random.Shared.Next(0x100000, 0xFFFFFF):X6}";
-        return new FakeShelly(firmware, mac, LoopbackAddresses.Next());
+        return new FakeShelly(firmware, mac, LoopbackAddresses.NextEndPoint());
     }
 
     /// <summary>Gen2: adds a script as Script.Create and Script.PutCode would; returns its id.</summary>

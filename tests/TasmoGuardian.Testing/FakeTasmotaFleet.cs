@@ -34,17 +34,24 @@ public sealed class FakeTasmotaFleet : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeTasmotaFleet> StartAsync(MosquittoBroker broker)
+    public static Task<FakeTasmotaFleet> StartAsync(MosquittoBroker broker)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        return StartAsync(broker.Host, broker.Port, broker.Username, broker.Password);
+    }
+
+    /// <summary>The fleet on any broker (the demo's, on localhost:1883 without a login).</summary>
+    public static async Task<FakeTasmotaFleet> StartAsync(string host, int port, string? username, string? password)
     {
         var client = new ManagedMqttClient(new ManagedMqttClientOptions
         {
             Client = new MqttClientOptions
             {
-                Host = broker.Host,
-                Port = broker.Port,
+                Host = host,
+                Port = port,
                 ClientId = "fleet-" + Guid.NewGuid().ToString("N")[..8],
-                Username = broker.Username,
-                Password = broker.Password,
+                Username = username,
+                Password = password,
             },
             MinReconnectDelay = TimeSpan.FromMilliseconds(100),
             MaxReconnectDelay = TimeSpan.FromSeconds(1),

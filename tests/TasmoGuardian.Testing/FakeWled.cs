@@ -107,7 +107,8 @@ public sealed class FakeWled : IAsyncDisposable
     public static FakeWled Start(string firmware = "0.15.4", int port = 80)
     {
         var mac = $"c8c9a3{Random.Shared.Next(0x100000, 0xFFFFFF):x6}";
-        return new FakeWled(firmware, mac, port == 80 ? LoopbackAddresses.Next() : IPAddress.Loopback, port);
+        var endPoint = port == 80 ? LoopbackAddresses.NextEndPoint() : new IPEndPoint(IPAddress.Loopback, port);
+        return new FakeWled(firmware, mac, endPoint.Address, endPoint.Port);
     }
 
     /// <summary>The /json/info fixture of a release.</summary>
