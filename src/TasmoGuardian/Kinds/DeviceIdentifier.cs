@@ -75,7 +75,7 @@ internal sealed class DeviceIdentifier : BackgroundService
                 var device = await _registry.ApplyAsync(await IdentifyAsync(option, stoppingToken), stoppingToken);
                 if (!identified || failures > 0)
                 {
-                    DeviceLog.Identified(_logger, option.Type.ToString(), option.Host, device.Name, device.Mac.ToString());
+                    DeviceLog.Identified(_logger, device.Type.ToString(), option.Host, device.Name, device.Mac.ToString());
                 }
 
                 identified = true;
