@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Json;
 using TasmoGuardian.Kinds;

@@ -1,5 +1,8 @@
 using System.Globalization;
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 

@@ -1,3 +1,4 @@
+using TasmoGuardian.Configuration;
 namespace TasmoGuardian.HomeAssistant;
 
 /// <summary>Where the hub's "Visit" link goes: the app's page inside Home Assistant when the slug is known, else the project's page.</summary>

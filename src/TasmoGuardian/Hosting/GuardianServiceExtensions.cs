@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.HomeAssistant;
@@ -16,6 +19,8 @@ using TasmoGuardian.Kinds.Tasmota;
 using TasmoGuardian.Kinds.Wled;
 using TasmoGuardian.Mqtt;
 using TasmoGuardian.Net;
+using TasmoGuardian.Backups.Schedule;
+using TasmoGuardian.Scheduling;
 using TasmoGuardian.Storage;
 
 namespace TasmoGuardian.Hosting;

@@ -28,6 +28,28 @@ public sealed partial class LayeringTests
     }
 
     [Fact]
+    public void TheRootFolder_HoldsOnlyTheCompositionRoot_AndNothingUsesIt()
+    {
+        var app = Path.Combine(Source, "TasmoGuardian");
+        var rootFiles = Directory.EnumerateFiles(app, "*.cs").Select(Path.GetFileName).ToList();
+        Assert.Equal(["Program.cs"], rootFiles);
+
+        // Every other file lives in a folder, in that folder's namespace, so the folder graph above sees all uses.
+        var stray = Files(app)
+            .Where(f => Path.GetFileName(f) != "Program.cs")
+            .Where(f => !File.ReadAllText(f).Contains($"namespace TasmoGuardian.{Path.GetRelativePath(app, f).Split(Path.DirectorySeparatorChar)[0]}", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(app, f))
+            .ToList();
+        Assert.Empty(stray);
+        var users = Files(app)
+            .Where(f => !Path.GetRelativePath(app, f).StartsWith("Hosting", StringComparison.Ordinal) && Path.GetFileName(f) != "Program.cs")
+            .Where(f => ProgramUse().IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(app, f))
+            .ToList();
+        Assert.Empty(users);
+    }
+
+    [Fact]
     public void TheMqttLibrary_UsesNothingOfTheAddOn()
     {
         var offenders = Files(Path.Combine(Source, "TasmoGuardian.Mqtt"))
@@ -126,6 +148,9 @@ public sealed partial class LayeringTests
 
     [GeneratedRegex(@"\bTasmoGuardian\.(?<folder>[A-Z][A-Za-z]+)\b")]
     private static partial Regex AddOnName();
+
+    [GeneratedRegex(@"\bProgram\.[A-Z]")]
+    private static partial Regex ProgramUse();
 
     [GeneratedRegex(@"\bTasmoGuardian\.Kinds\.[A-Z]")]
     private static partial Regex KindFolderUse();

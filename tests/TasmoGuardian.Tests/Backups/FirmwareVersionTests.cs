@@ -1,4 +1,7 @@
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Tests.Backups;
 

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;
 

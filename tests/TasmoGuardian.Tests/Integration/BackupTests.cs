@@ -245,7 +245,7 @@ public sealed class BackupTests : IntegrationContext
         Assert.Equal("{}"u8.ToArray(), ReadEntry(zip, "presets.json"));
     }
 
-    private static string BackupFolder(string name) => TasmoGuardian.Backups.BackupFileName.Folder(name, Mac.Parse("A1B2C3D4E5F6"));
+    private static string BackupFolder(string name) => TasmoGuardian.Backups.Files.BackupFileName.Folder(name, Mac.Parse("A1B2C3D4E5F6"));
 
     private static byte[] ReadEntry(ZipArchive zip, string name)
     {

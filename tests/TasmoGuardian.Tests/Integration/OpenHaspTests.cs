@@ -129,7 +129,7 @@ public sealed class OpenHaspTests : FileKindTestContext
             AnnounceDiscovery = true,
             Devices = [new DeviceOption(plate.Host, DeviceType.OpenHasp, "Lanbon", null)],
         };
-        await using var app = await StartAppAsync(options, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new TasmoGuardian.Backups.RestoreSettings { RestartLimit = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(200) }));
+        await using var app = await StartAppAsync(options, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new TasmoGuardian.Backups.Restore.RestoreSettings { RestartLimit = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(200) }));
 
         var reason = await UnidentifiedReasonAsync(plate.Host);
         Assert.StartsWith("/api/info/ has no \"Wifi\" block, so no MAC", reason, StringComparison.Ordinal);

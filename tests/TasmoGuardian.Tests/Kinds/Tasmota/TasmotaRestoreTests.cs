@@ -1,4 +1,7 @@
-using TasmoGuardian.Backups;
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Repair;
+using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Kinds;
 using TasmoGuardian.Kinds.Tasmota;

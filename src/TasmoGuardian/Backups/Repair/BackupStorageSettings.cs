@@ -1,0 +1,10 @@
+using TasmoGuardian.Backups.Work;
+using TasmoGuardian.Backups.Files;
+using TasmoGuardian.Backups.Restore;
+namespace TasmoGuardian.Backups.Repair;
+
+/// <summary>How often the backups are looked for again while they are away; tests shorten it.</summary>
+internal sealed class BackupStorageSettings
+{
+    public TimeSpan RecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+}
