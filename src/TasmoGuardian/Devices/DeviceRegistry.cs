@@ -45,6 +45,9 @@ internal sealed class DeviceRegistry
     public async Task LoadAsync(IEnumerable<string> configuredHosts, CancellationToken cancellationToken)
     {
         var hosts = configuredHosts.ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        // Start-up repair may have changed backup rows: the counts follow them before anyone reads a device.
+        await _store.RecountAllAsync(cancellationToken);
         var rows = await _store.LoadAllAsync(cancellationToken);
         foreach (var unsupported in rows.Unsupported)
         {
@@ -193,18 +196,26 @@ internal sealed class DeviceRegistry
     public Task SetIncludeAsync(Mac mac, bool include, CancellationToken cancellationToken) =>
         ChangeAsync(mac, d => d with { Include = include }, (_, device, token) => _store.SetIncludeAsync(device.Id, include, token), DeviceChange.Include, cancellationToken);
 
-    /// <summary>BackupStore has committed a backup or a pruning; bring the in-memory copy in line (the database already is).</summary>
-    public Task ApplyBackupSummaryAsync(Mac mac, BackupSummary summary, DateTimeOffset? succeededAt, CancellationToken cancellationToken) =>
-        ChangeAsync(
-            mac,
-            d =>
-            {
-                var next = d with { NoOfBackups = summary.NoOfBackups, LastBackup = summary.LastBackup, LastBackupSize = summary.LastSize };
-                return succeededAt is { } at ? next with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = at } : next;
-            },
-            null,
-            DeviceChange.Backup,
-            cancellationToken);
+    /// <summary>
+    /// A saved backup: its row, the device's counts and its last result, in one transaction, then in memory. The
+    /// registry is the one writer of the devices row.
+    /// </summary>
+    /// <returns>The new backup row's id.</returns>
+    public async Task<long> RecordBackupAsync(Mac mac, BackupRecord record, DateTimeOffset succeededAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        long id = 0;
+        await UnderLockAsync(mac, async current =>
+        {
+            (var summary, id) = await _store.RecordBackupAsync(record with { DeviceId = current.Id }, succeededAt, cancellationToken);
+            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt };
+        }, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Forgets backup rows (retention, or files the user deleted on purpose) and recounts the device.</summary>
+    public Task ForgetBackupsAsync(Mac mac, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken) =>
+        UnderLockAsync(mac, async current => WithSummary(current, await _store.ForgetBackupsAsync(current.Id, backupIds, cancellationToken)), cancellationToken);
 
     /// <summary>A restore onto the device started or ended (the restores table has it already).</summary>
     public Task SetRestoreStateAsync(Mac mac, RestoreState state, CancellationToken cancellationToken) =>
@@ -256,6 +267,26 @@ internal sealed class DeviceRegistry
         }
 
         return stored;
+    }
+
+    private static Device WithSummary(Device device, BackupSummary summary) =>
+        device with { NoOfBackups = summary.NoOfBackups, LastBackup = summary.LastBackup, LastBackupSize = summary.LastSize };
+
+    /// <summary>Like <see cref="ChangeAsync"/>, for a change whose new value comes from the store's answer.</summary>
+    private async Task UnderLockAsync(Mac mac, Func<Device, Task<Device>> change, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Find(mac) ?? throw new InvalidOperationException($"{mac} is not a known device.");
+            var result = await change(current);
+            Put(result);
+            Raise(result, DeviceChange.Backup);
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     private static Device Create(DeviceObservation observation, DateTimeOffset now) => new()

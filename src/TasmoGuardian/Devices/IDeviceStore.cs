@@ -14,4 +14,14 @@ internal interface IDeviceStore
     Task SetIncludeAsync(long id, bool include, CancellationToken cancellationToken);
 
     Task RecordFailureAsync(long id, string reason, DateTimeOffset attempt, CancellationToken cancellationToken);
+
+    /// <summary>A saved backup's row and the device's counts and last result, all or nothing.</summary>
+    /// <returns>The device's counts afterwards, and the new row's id.</returns>
+    Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken);
+
+    /// <summary>Deletes backup rows (retention, or files deleted on purpose) and recounts the device, all or nothing.</summary>
+    Task<BackupSummary> ForgetBackupsAsync(long deviceId, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken);
+
+    /// <summary>Every device's counts from its rows, after start-up repair changed rows.</summary>
+    Task RecountAllAsync(CancellationToken cancellationToken);
 }

@@ -93,14 +93,7 @@ internal sealed class CommandListener : IHostedService
         }
 
         HomeAssistantLog.Command(_logger, message.Topic, "forget the backups whose files are missing");
-        var devices = _registry.Snapshot().ToDictionary(d => d.Id);
-        foreach (var (deviceId, summary) in await _reconciler.ForgetMissingAsync(cancellationToken))
-        {
-            if (devices.TryGetValue(deviceId, out var device))
-            {
-                await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, cancellationToken);
-            }
-        }
+        await _reconciler.ForgetMissingAsync(_registry, cancellationToken);
     }
 
     private ValueTask OnRefresh(MqttMessage message, CancellationToken cancellationToken)

@@ -4,7 +4,11 @@ using TasmoGuardian.Devices;
 
 namespace TasmoGuardian.Storage;
 
-/// <summary>The <c>devices</c> table. A device's kind data is stored as its kind wrote it; this class never reads it.</summary>
+/// <summary>
+/// The <c>devices</c> table, written only on the registry's word: identity, the backup counts (with the backups row that
+/// changes them, in one transaction) and results. A device's kind data is stored as its kind wrote it; this class never
+/// reads it.
+/// </summary>
 internal sealed class DeviceStore : IDeviceStore
 {
     private const string Columns =
@@ -36,6 +40,19 @@ internal sealed class DeviceStore : IDeviceStore
 
     private const string UpdateInclude = "UPDATE devices SET include = $include WHERE id = $id;";
 
+    private const string Recount = """
+        UPDATE devices SET
+            noofbackups = (SELECT COUNT(*) FROM backups b WHERE b.device_id = devices.id),
+            lastbackup  = (SELECT MAX(created) FROM backups b WHERE b.device_id = devices.id),
+            last_size   = COALESCE((SELECT size FROM backups b WHERE b.device_id = devices.id ORDER BY created DESC, id DESC LIMIT 1), last_size)
+        """;
+
+    private const string MarkSuccess = """
+        UPDATE devices SET last_result = $success, last_reason = NULL, last_attempt = $attempt WHERE id = $device_id;
+        """;
+
+    private const string ReadSummary = "SELECT noofbackups, lastbackup, last_size FROM devices WHERE id = $device_id;";
+
     private readonly Database _database;
 
     public DeviceStore(Database database)
@@ -61,6 +78,44 @@ internal sealed class DeviceStore : IDeviceStore
         }
 
         return new StoredDevices(devices, unsupported);
+    }
+
+    public async Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var id = Convert.ToInt64(await BackupRows.RunAsync(connection, transaction, BackupRows.Insert, cancellationToken, BackupRows.Bind(record)), CultureInfo.InvariantCulture);
+        await BackupRows.RunAsync(connection, transaction, Recount + " WHERE id = $device_id;", cancellationToken, ("$device_id", record.DeviceId));
+        await BackupRows.RunAsync(connection, transaction, MarkSuccess, cancellationToken,
+            ("$device_id", record.DeviceId), ("$success", (int)BackupResultState.Success), ("$attempt", SqlTime.Write(attempt)));
+        var summary = await SummaryAsync(connection, transaction, record.DeviceId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (summary, id);
+    }
+
+    public async Task<BackupSummary> ForgetBackupsAsync(long deviceId, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(backupIds);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var id in backupIds)
+        {
+            await BackupRows.RunAsync(connection, transaction, "DELETE FROM backups WHERE id = $id AND device_id = $device_id;", cancellationToken, ("$id", id), ("$device_id", deviceId));
+        }
+
+        await BackupRows.RunAsync(connection, transaction, Recount + " WHERE id = $device_id;", cancellationToken, ("$device_id", deviceId));
+        var summary = await SummaryAsync(connection, transaction, deviceId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return summary;
+    }
+
+    public async Task RecountAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await BackupRows.RunAsync(connection, transaction, Recount + ";", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<long> InsertAsync(Device device, CancellationToken cancellationToken)
@@ -110,6 +165,18 @@ internal sealed class DeviceStore : IDeviceStore
         command.Parameters.AddWithValue("$last_reason", reason);
         command.Parameters.AddWithValue("$last_attempt", SqlTime.Write(attempt));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<BackupSummary> SummaryAsync(SqliteConnection connection, SqliteTransaction transaction, long deviceId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = ReadSummary;
+        command.Parameters.AddWithValue("$device_id", deviceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new BackupSummary(reader.GetInt32(0), SqlTime.Read(reader.GetValue(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2))
+            : new BackupSummary(0, null, null);
     }
 
     private static void Bind(SqliteCommand command, Device device)

@@ -24,7 +24,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var folder = Path.Combine(_folder.Backups, "Kitchen");
         await File.WriteAllBytesAsync(Path.Combine(folder, ".tg-0123456789abcdef.tmp"), new byte[100]);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Single(_folder.BackupFiles());
         Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
@@ -41,7 +41,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var content = TasmotaDumpBuilder.Build(seed: 7);
         var orphan = await services.Files.SaveAsync(device, content, "dmp", "13.1.0", When.AddHours(1), CancellationToken.None);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         var rows = Sql.Query(_folder.Database, "SELECT filename, size, sha256, version, created FROM backups ORDER BY id");
         Assert.Equal(2, rows.Count);
@@ -60,7 +60,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var device = await services.AddDeviceAsync();
         var orphan = await services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(seed: 7), new byte[] { 1, 2, 3 }, "dmp", "14.6.0", When, CancellationToken.None);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         var row = Sql.Query(_folder.Database, "SELECT filename, files_filename FROM backups").Single();
         Assert.Equal((orphan.RelativePath, orphan.FilesRelativePath), ((string?)row["filename"], (string?)row["files_filename"]));
@@ -80,7 +80,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var foreign = Path.Combine(_folder.Backups, "Kitchen", "FFEEDDCCBBAA-2026-11-22_05_00_00-v14.6.0.files.zip");
         await File.WriteAllBytesAsync(foreign, [9]);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Equal([kept.RelativePath, kept.FilesRelativePath!, "Kitchen/FFEEDDCCBBAA-2026-11-22_05_00_00-v14.6.0.files.zip"], _folder.BackupFiles().Order(StringComparer.Ordinal).ToList());
         Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
@@ -94,7 +94,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var saved = await services.SaveAndRecordAsync(device, When, userFiles: [1]);
         File.Delete(Path.Combine(_folder.Backups, saved.FilesRelativePath!));
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         var row = Sql.Query(_folder.Database, "SELECT filename, files_filename FROM backups").Single();
         Assert.Equal((saved.RelativePath, null), ((string?)row["filename"], (string?)row["files_filename"]));
@@ -108,7 +108,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var saved = await services.SaveAndRecordAsync(device, When, userFiles: [1]);
         File.Delete(Path.Combine(_folder.Backups, saved.RelativePath));
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Empty(_folder.BackupFiles());
         Assert.Equal(0, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
@@ -123,7 +123,7 @@ public sealed class BackupReconcilerTests : IDisposable
         await services.SaveAndRecordAsync(device, When.AddHours(1));
         File.Delete(Path.Combine(_folder.Backups, first.RelativePath));
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
         Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT noofbackups FROM devices"));
@@ -141,7 +141,7 @@ public sealed class BackupReconcilerTests : IDisposable
         await File.WriteAllTextAsync(foreign, "x");
         await File.WriteAllTextAsync(notes, "mine");
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.True(File.Exists(foreign));
         Assert.True(File.Exists(notes));
@@ -162,7 +162,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var elsewhere = _folder.Backups + ".renamed";
         Directory.Move(_folder.Backups, elsewhere);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
         Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT noofbackups FROM devices"));
@@ -191,17 +191,19 @@ public sealed class BackupReconcilerTests : IDisposable
         File.Delete(Path.Combine(_folder.Backups, saved[0].RelativePath));
         File.Delete(Path.Combine(_folder.Backups, saved[1].RelativePath));
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
         Assert.Equal(3, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups WHERE files_filename IS NOT NULL"));
         Assert.True(File.Exists(Path.Combine(_folder.Backups, saved[0].FilesRelativePath!)), "a user file of a missing backup was deleted");
         Assert.Contains("2 of the 3 backups", services.Problems.Snapshot().Single().Reason, StringComparison.Ordinal);
 
-        var changed = await services.Reconciler.ForgetMissingAsync(CancellationToken.None);
+        var forgotten = await services.Reconciler.ForgetMissingAsync(services.Registry, CancellationToken.None);
 
+        Assert.Equal(2, forgotten);
         Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT COUNT(*) FROM backups"));
-        Assert.Equal(1, changed.Single().Summary.NoOfBackups);
+        Assert.Equal(1, services.Registry.Find(device.Mac)!.NoOfBackups);
+        Assert.Equal(1, Sql.Scalar(_folder.Database, "SELECT noofbackups FROM devices"));
         Assert.False(services.Storage.IsAway);
     }
 
@@ -212,7 +214,7 @@ public sealed class BackupReconcilerTests : IDisposable
         var device = await services.AddDeviceAsync();
         await services.Files.SaveAsync(device, TasmotaDumpBuilder.Build(platform: 1, seed: 7), "dmp", "13.1.0", When, CancellationToken.None);
 
-        await services.Reconciler.RunAsync(CancellationToken.None);
+        await services.RestartAsync();
 
         Assert.Equal("ESP32", (string?)Sql.Query(_folder.Database, "SELECT platform FROM backups").Single()["platform"]);
     }

@@ -187,7 +187,7 @@ public sealed class RestoreTests : IntegrationContext
 
         var file = await BackUpAsync(plug);
         var updated = await WaitForJsonAsync(ConfigTopic(plug), c => c["components"]?["restore_source"]?["options"]?.AsArray().Count == 1 && (string?)c["components"]!["restore_source"]!["options"]![0] != "none", "the select listing the backup");
-        Assert.Equal(TasmoGuardian.Backups.Restore.BackupChoices.Label(new TasmoGuardian.Storage.BackupRecord(0, 0, file, 0, "", null, DateTimeOffset.UnixEpoch)), (string?)Json(updated)["components"]!["restore_source"]!["options"]![0]);
+        Assert.Equal(TasmoGuardian.Backups.Restore.BackupChoices.Label(new TasmoGuardian.Devices.BackupRecord(0, 0, file, 0, "", null, DateTimeOffset.UnixEpoch)), (string?)Json(updated)["components"]!["restore_source"]!["options"]![0]);
     }
 
     [Fact]
@@ -254,7 +254,7 @@ public sealed class RestoreTests : IntegrationContext
 
     private async Task<string> WaitForLabelAsync(FakeTasmota device, string file)
     {
-        var label = TasmoGuardian.Backups.Restore.BackupChoices.Label(new TasmoGuardian.Storage.BackupRecord(0, 0, file, 0, "", null, DateTimeOffset.UnixEpoch));
+        var label = TasmoGuardian.Backups.Restore.BackupChoices.Label(new TasmoGuardian.Devices.BackupRecord(0, 0, file, 0, "", null, DateTimeOffset.UnixEpoch));
         await WaitForJsonAsync(ConfigTopic(device), c => c["components"]?["restore_source"]?["options"]?.AsArray().Any(o => (string?)o == label) == true, "the select offering the backup");
         return label;
     }

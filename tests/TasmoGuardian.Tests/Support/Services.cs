@@ -59,12 +59,19 @@ internal sealed class Services
         return await Registry.ApplyAsync(new DeviceObservation(Mac.Parse(mac), DeviceType.Tasmota) { Name = name, NameSource = NameSource.DeviceName, Ip = "10.0.0.2" }, CancellationToken.None);
     }
 
+    /// <summary>What a start does with storage (StorageInitializer): start-up repair, then the devices loaded and recounted.</summary>
+    public async Task RestartAsync()
+    {
+        await Reconciler.RunAsync(CancellationToken.None);
+        await Registry.LoadAsync([], CancellationToken.None);
+    }
+
     public async Task<SavedBackup> SaveAndRecordAsync(Device device, DateTimeOffset when, byte[]? content = null, byte[]? userFiles = null)
     {
         content ??= TasmotaDumpBuilder.Build();
         var saved = await Files.SaveAsync(device, content, userFiles, "dmp", "13.1.0", when, CancellationToken.None);
         var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when) { FilesFileName = saved.FilesRelativePath };
-        var (_, id) = await Backups.RecordSuccessAsync(record, when, CancellationToken.None);
+        var id = await Registry.RecordBackupAsync(device.Mac, record, when, CancellationToken.None);
         return saved with { RecordId = id };
     }
 }

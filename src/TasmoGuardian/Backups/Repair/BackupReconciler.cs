@@ -161,11 +161,13 @@ internal sealed class BackupReconciler
     /// The user says the missing files were deleted on purpose: their rows go, and the devices' counts follow. Safe while
     /// backups run: a row is only ever written after its file is in place.
     /// </summary>
-    /// <returns>The devices whose counts changed, with their new counts.</returns>
-    public async Task<IReadOnlyList<(long DeviceId, BackupSummary Summary)>> ForgetMissingAsync(CancellationToken cancellationToken)
+    /// <returns>How many backups were forgotten.</returns>
+    public async Task<int> ForgetMissingAsync(DeviceRegistry registry, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         var rows = await _backups.ListAllAsync(cancellationToken);
-        var changed = new List<(long, BackupSummary)>();
+        var devices = registry.Snapshot().ToDictionary(d => d.Id);
+        var forgotten = 0;
         foreach (var device in rows.Where(r => !ExistsSafely(r.FileName)).GroupBy(r => r.DeviceId))
         {
             foreach (var row in device)
@@ -173,7 +175,11 @@ internal sealed class BackupReconciler
                 BackupLog.MissingFile(_logger, row.FileName);
             }
 
-            changed.Add((device.Key, await _backups.DeleteAsync(device.Key, [.. device.Select(r => r.Id)], cancellationToken)));
+            if (devices.TryGetValue(device.Key, out var owner))
+            {
+                await registry.ForgetBackupsAsync(owner.Mac, [.. device.Select(r => r.Id)], cancellationToken);
+                forgotten += device.Count();
+            }
         }
 
         if (_storage.SetBack())
@@ -181,7 +187,7 @@ internal sealed class BackupReconciler
             BackupLog.StorageBack(_logger, _files.Root);
         }
 
-        return changed;
+        return forgotten;
     }
 
     private static string FileNameOf(string relative) => relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..];

@@ -122,7 +122,6 @@ internal sealed class DeviceBackup
         var version = download.Version ?? device.Version;
         var downloadedAt = _time.GetTimestamp();
         SavedBackup saved;
-        BackupSummary summary;
         try
         {
             saved = await _files.SaveAsync(device, download.Content, download.Files, download.Extension, version, prepared.Attempt, CancellationToken.None);
@@ -136,7 +135,7 @@ internal sealed class DeviceBackup
         try
         {
             var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform, FilesFileName = saved.FilesRelativePath };
-            (summary, var id) = await _store.RecordSuccessAsync(record, prepared.Attempt, CancellationToken.None);
+            var id = await _registry.RecordBackupAsync(device.Mac, record, prepared.Attempt, CancellationToken.None);
             saved = saved with { RecordId = id, Note = download.Note };
         }
         catch (SqliteException ex)
@@ -151,7 +150,6 @@ internal sealed class DeviceBackup
         }
 
         var recordedAt = _time.GetTimestamp();
-        await _registry.ApplyBackupSummaryAsync(device.Mac, summary, prepared.Attempt, CancellationToken.None);
         if (download.Platform is { } platform && platform != device.Platform)
         {
             // The file knows the chip better than any announcement: Home Assistant shows it, a restore checks it.
@@ -209,8 +207,7 @@ internal sealed class DeviceBackup
                 return;
             }
 
-            var summary = await _store.DeleteAsync(device.Id, [.. extra.Select(r => r.Id)], CancellationToken.None);
-            await _registry.ApplyBackupSummaryAsync(device.Mac, summary, null, CancellationToken.None);
+            await _registry.ForgetBackupsAsync(device.Mac, [.. extra.Select(r => r.Id)], CancellationToken.None);
             foreach (var row in extra)
             {
                 _files.DeleteQuietly(row.FileName);

@@ -1,4 +1,4 @@
-namespace TasmoGuardian.Storage;
+namespace TasmoGuardian.Devices;
 
 /// <summary>
 /// One row of <c>backups</c>. File names are relative to backup_dir, with '/' between folder and file. The platform is
