@@ -111,9 +111,10 @@ internal static class FileSet
 
     /// <summary>
     /// The first restored file the device does not serve as it was restored, or null: JSON value by value (firmware
-    /// re-serialises), everything else byte for byte. Files in <paramref name="skip"/> are not compared.
+    /// re-serialises), everything else byte for byte. Files in <paramref name="skip"/> are not compared. A JSON file may
+    /// have more keys on the device (firmware adds its defaults at boot), unless it is in <paramref name="exactJson"/>.
     /// </summary>
-    public static string? FirstDifference(IReadOnlyDictionary<string, byte[]> restored, IReadOnlyDictionary<string, byte[]> after, IReadOnlyCollection<string>? skip = null, IReadOnlyCollection<string>? jsonIgnore = null)
+    public static string? FirstDifference(IReadOnlyDictionary<string, byte[]> restored, IReadOnlyDictionary<string, byte[]> after, IReadOnlyCollection<string>? skip = null, IReadOnlyCollection<string>? jsonIgnore = null, IReadOnlyCollection<string>? exactJson = null)
     {
         ArgumentNullException.ThrowIfNull(restored);
         ArgumentNullException.ThrowIfNull(after);
@@ -131,7 +132,7 @@ internal static class FileSet
 
             if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
-                if (JsonCompare.FirstMissing(content, now, exact: false, jsonIgnore) is { } difference)
+                if (JsonCompare.FirstMissing(content, now, exact: exactJson?.Contains(name) == true, jsonIgnore) is { } difference)
                 {
                     return $"the device came back with another {name} than the backup's ({difference})";
                 }
@@ -154,9 +155,41 @@ internal static class FileSet
             : total;
     }
 
-    /// <summary>The files' paths in the order they are sent: by name, <paramref name="last"/> (what the device reads first at boot) at the end.</summary>
-    public static IReadOnlyList<string> UploadOrder(IEnumerable<string> paths, string last) =>
-        [.. paths.Where(p => p != last).Order(StringComparer.Ordinal), last];
+    /// <summary>
+    /// The files' paths in the order they are sent: by name, <paramref name="last"/> (what the device reads first at boot)
+    /// at the end when the backup has it.
+    /// </summary>
+    public static IReadOnlyList<string> UploadOrder(IEnumerable<string> paths, string? last)
+    {
+        var all = paths.ToList();
+        return [.. all.Where(p => p != last).Order(StringComparer.Ordinal), .. all.Where(p => p == last)];
+    }
+
+    /// <summary>
+    /// The first half of every file kind's restore: each file sent in <see cref="UploadOrder"/>, told whether files
+    /// before it are written already (so its failure can say what changed), and <paramref name="between"/> awaited after
+    /// each file but the last (OpenDTU restarts after every upload). The kind then reboots the device, and the worker
+    /// compares what it serves with <see cref="FirstDifference"/>.
+    /// </summary>
+    public static async Task UploadEachAsync(
+        IReadOnlyDictionary<string, byte[]> files,
+        string? last,
+        Func<string, byte[], bool, CancellationToken, Task> upload,
+        Func<CancellationToken, Task>? between,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(upload);
+        var order = UploadOrder(files.Keys, last);
+        for (var i = 0; i < order.Count; i++)
+        {
+            await upload(order[i], files[order[i]], i > 0, cancellationToken);
+            if (between is not null && i < order.Count - 1)
+            {
+                await between(cancellationToken);
+            }
+        }
+    }
 
     /// <summary>What a failed upload has already changed, as the failure says it.</summary>
     public static string Changed(bool othersWritten) =>

@@ -34,16 +34,6 @@ internal interface IRestoreProtocol
     string? Differences(RestoreImage image, DownloadedBackup after);
 }
 
-/// <summary>A stored backup, checked and ready to be sent: the bytes, and what they say about the device they came from.</summary>
-/// <param name="Version">In the form <see cref="DeviceProbe.Version"/> has, so the two can be compared.</param>
-internal sealed record RestoreImage(byte[] Content, string? Platform, string? Version)
-{
-    /// <summary>The kind's own reading of the file, for its upload and comparison.</summary>
-    public object? Parsed { get; init; }
-
-    /// <summary>The backup's user files (<see cref="DownloadedBackup.Files"/>) by name, when it has any.</summary>
-    public IReadOnlyDictionary<string, byte[]>? Files { get; init; }
-}
 
 /// <summary>A device as a restore sees it: the firmware version, and what shows that it restarted.</summary>
 internal sealed record DeviceProbe(string? Version)

@@ -247,7 +247,7 @@ public sealed class RestoreTests : IntegrationContext
         Assert.Empty(pinned.Uploaded);
 
         await PublishAsync("tasmo_guardian/cmnd/restore", """{"device":"Forgetful"}""");
-        Assert.Equal("the device came back with other settings than the backup's (id.name has another value)", (string?)(await RestoreEndAsync(3))["reason"]);
+        Assert.Equal("the device came back with another cfg.json than the backup's (id.name has another value)", (string?)(await RestoreEndAsync(3))["reason"]);
     }
 
     private static void Quick(IServiceCollection services) => services.AddSingleton(QuickRestart);

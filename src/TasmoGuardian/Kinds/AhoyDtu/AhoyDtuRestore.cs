@@ -13,7 +13,7 @@ namespace TasmoGuardian.Kinds.AhoyDtu;
 /// reboots after a failed upload too, keeping its saved settings. Compared afterwards: every setting but the two
 /// passwords the export empties.
 /// </summary>
-internal sealed class AhoyDtuRestore : IRestoreProtocol
+internal sealed class AhoyDtuRestore : RestoreProtocol<byte[]>
 {
     private readonly AhoyDtuKind _kind;
     private readonly DeviceHttp _http;
@@ -26,26 +26,24 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
         _options = options;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<byte[]> Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
         var settings = PartCheck.JsonObject(BackupZip.Entry(entries, "settings.json"), "the stored settings.json", "wifi", "inst");
-        return new RestoreImage(stored, recordedPlatform, BackupZip.InfoVersion(entries, AhoyDtuKind.Version)) { Parsed = settings };
+        return new RestoreImage<byte[]>(stored, recordedPlatform, BackupZip.InfoVersion(entries, AhoyDtuKind.Version), settings);
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         using var document = JsonRead.Object(await _kind.SystemAsync(access, cancellationToken), out _)!;
         var root = document.RootElement;
         return new DeviceProbe(AhoyDtuKind.Version(root)) { Uptime = AhoyDtuKind.Uptime(root) };
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
-
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<byte[]> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var settings = (byte[])image.Parsed!;
+        var settings = image.Parsed;
         var answer = await _http.PostAsync(access.Url("/upload"), () => FileSet.Form("upload", "settings.json", settings), null, _options.RequestTimeout, 64 * 1024, cancellationToken);
         var text = Encoding.UTF8.GetString(answer.Body);
         if (text.Contains("Upload: failed", StringComparison.OrdinalIgnoreCase))
@@ -64,14 +62,14 @@ internal sealed class AhoyDtuRestore : IRestoreProtocol
         }
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<byte[]> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
         var now = BackupZip.Entry(BackupZip.Read(after.Content), "settings.json");
 
         // The export empties "pwd" (Wi-Fi, MQTT) but not "adm" or "ap_pwd"; keys a newer build adds by itself may differ.
-        return JsonCompare.FirstMissing((byte[])image.Parsed!, now, exact: false, ignore: ["wifi.pwd", "mqtt.pwd"]) is { } difference
+        return JsonCompare.FirstMissing(image.Parsed, now, exact: false, ignore: ["wifi.pwd", "mqtt.pwd"]) is { } difference
             ? $"the device came back with other settings than the backup's ({difference})"
             : null;
     }

@@ -16,7 +16,7 @@ namespace TasmoGuardian.Kinds.AiOnTheEdge;
 /// <c>GET /reboot</c>. A restart shows as a new <c>/starttime</c>. wlan.ini is never deleted nor written: the
 /// firmware's guard against deleting it compares "/wlan.ini" with "wlan.ini" and never holds.
 /// </summary>
-internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
+internal sealed class AiOnTheEdgeRestore : RestoreProtocol<Dictionary<string, byte[]>>
 {
     // An upload or delete without the MD5 answers 303 for every path but config.ini and the reference images.
     private static readonly int[] DoneStatuses = [200, 303];
@@ -32,7 +32,7 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
         _options = options;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<Dictionary<string, byte[]>> Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
@@ -45,10 +45,10 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
         }
 
         var version = BackupZip.InfoVersion(entries, info => AiOnTheEdgeKind.FirmwareVersion(JsonRead.String(info, "FirmwareVersion")));
-        return new RestoreImage(stored, recordedPlatform, version) { Parsed = files };
+        return new RestoreImage<Dictionary<string, byte[]>>(stored, recordedPlatform, version, files);
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         var version = await _kind.TextAsync(access, "/info?type=FirmwareVersion", cancellationToken);
         var started = await _kind.TextAsync(access, "/starttime", cancellationToken);
@@ -61,26 +61,19 @@ internal sealed class AiOnTheEdgeRestore : IRestoreProtocol
         };
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
-
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<Dictionary<string, byte[]>> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var files = (Dictionary<string, byte[]>)image.Parsed!;
-        var order = FileSet.UploadOrder(files.Keys, AiOnTheEdgeKind.ConfigFile);
-        for (var i = 0; i < order.Count; i++)
-        {
-            await PutAsync(access, order[i], files[order[i]], i > 0, cancellationToken);
-        }
+        await FileSet.UploadEachAsync(image.Parsed, AiOnTheEdgeKind.ConfigFile, (path, content, othersWritten, token) => PutAsync(access, path, content, othersWritten, token), null, cancellationToken);
 
         FileSet.RequireRebooting(await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/reboot", "the files are");
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<Dictionary<string, byte[]>> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        return FileSet.FirstDifference((Dictionary<string, byte[]>)image.Parsed!, BackupZip.Read(after.Content));
+        return FileSet.FirstDifference(image.Parsed, BackupZip.Read(after.Content));
     }
 
     private async Task PutAsync(DeviceAccess access, string path, byte[] content, bool othersWritten, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace TasmoGuardian.Kinds.Awtrix;
 /// smaller than the time since the upload. Files the device has and the backup has not are left alone. The settings
 /// POST answers 200 whatever it took, so the comparison after the restart is what shows they are back.
 /// </summary>
-internal sealed class AwtrixRestore : IRestoreProtocol
+internal sealed class AwtrixRestore : RestoreProtocol<AwtrixRestore.AwtrixImage>
 {
     private readonly AwtrixKind _kind;
     private readonly DeviceHttp _http;
@@ -26,7 +26,7 @@ internal sealed class AwtrixRestore : IRestoreProtocol
         _options = options;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<AwtrixRestore.AwtrixImage> Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
         var settings = PartCheck.JsonObject(BackupZip.Entry(entries, AwtrixKind.SettingsFile), "the stored " + AwtrixKind.SettingsFile);
@@ -34,28 +34,22 @@ internal sealed class AwtrixRestore : IRestoreProtocol
         var files = entries.Where(e => e.Key is not ("info.json" or AwtrixKind.SettingsFile))
             .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
         using var document = JsonRead.Object(info, out _)!;
-        return new RestoreImage(stored, recordedPlatform, AwtrixKind.Version(document.RootElement)) { Parsed = new AwtrixImage(files, settings) };
+        return new RestoreImage<AwtrixRestore.AwtrixImage>(stored, recordedPlatform, AwtrixKind.Version(document.RootElement), new AwtrixImage(files, settings));
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         using var document = JsonRead.Object(await _kind.StatsAsync(access, cancellationToken), out _)!;
         var root = document.RootElement;
         return new DeviceProbe(AwtrixKind.Version(root)) { Uptime = AwtrixKind.Uptime(root) };
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
-
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<AwtrixRestore.AwtrixImage> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var restore = (AwtrixImage)image.Parsed!;
-        var written = false;
-        foreach (var (path, content) in restore.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            await _kind.Files.UploadAsync(access, "file", path, content, written, cancellationToken);
-            written = true;
-        }
+        var restore = image.Parsed;
+        await FileSet.UploadEachAsync(restore.Files, null, (path, content, othersWritten, token) => _kind.Files.UploadAsync(access, "file", path, content, othersWritten, token), null, cancellationToken);
+        var written = restore.Files.Count > 0;
 
         var body = AwtrixSettings.ForPost(restore.Settings);
         var settings = await _http.PostAsync(access.Url("/api/settings"), () => Json(body), access, _options.RequestTimeout, 64 * 1024, cancellationToken);
@@ -67,11 +61,11 @@ internal sealed class AwtrixRestore : IRestoreProtocol
         FileSet.RequireRebooting(await _http.PostAsync(access.Url("/api/reboot"), () => new ByteArrayContent([]), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/api/reboot", "everything is");
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<AwtrixRestore.AwtrixImage> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        var restore = (AwtrixImage)image.Parsed!;
+        var restore = image.Parsed;
         var now = BackupZip.Read(after.Content);
         if (FileSet.FirstDifference(restore.Files, now) is { } file)
         {
@@ -86,5 +80,5 @@ internal sealed class AwtrixRestore : IRestoreProtocol
     private static ByteArrayContent Json(byte[] body) => new(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
     /// <summary>What an Awtrix restore sends: the files by path, and the settings object.</summary>
-    private sealed record AwtrixImage(Dictionary<string, byte[]> Files, byte[] Settings);
+    internal sealed record AwtrixImage(Dictionary<string, byte[]> Files, byte[] Settings);
 }

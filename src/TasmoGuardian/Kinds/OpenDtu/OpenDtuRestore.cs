@@ -9,7 +9,7 @@ namespace TasmoGuardian.Kinds.OpenDtu;
 /// here first (config.json must hold "cfg"), config.json goes last, and after each file before it the worker's restart
 /// watch waits until the device is back. The device's own save counter is not compared.
 /// </summary>
-internal sealed class OpenDtuRestore : IRestoreProtocol
+internal sealed class OpenDtuRestore : RestoreProtocol<Dictionary<string, byte[]>>
 {
     private readonly OpenDtuApi _api;
 
@@ -18,15 +18,15 @@ internal sealed class OpenDtuRestore : IRestoreProtocol
         _api = api;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<Dictionary<string, byte[]>> Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
         PartCheck.JsonObject(BackupZip.Entry(entries, "config.json"), "the stored config.json", "cfg");
         var files = entries.Where(e => e.Key != "info.json").ToDictionary(e => e.Key, e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
-        return new RestoreImage(stored, recordedPlatform, BackupZip.InfoVersion(entries, OpenDtuApi.Version)) { Parsed = files };
+        return new RestoreImage<Dictionary<string, byte[]>>(stored, recordedPlatform, BackupZip.InfoVersion(entries, OpenDtuApi.Version), files);
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         var probe = await _api.ProbeAsync(access, cancellationToken);
 
@@ -35,28 +35,17 @@ internal sealed class OpenDtuRestore : IRestoreProtocol
         return probe;
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
-
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<Dictionary<string, byte[]>> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var files = (Dictionary<string, byte[]>)image.Parsed!;
         var (route, _) = await _api.ListAsync(access, cancellationToken);
-        var order = FileSet.UploadOrder(files.Keys, "config.json");
-        for (var i = 0; i < order.Count; i++)
-        {
-            await _api.UploadAsync(access, route, order[i], files[order[i]], othersWritten: i > 0, cancellationToken);
-            if (i < order.Count - 1)
-            {
-                await restarted(cancellationToken);
-            }
-        }
+        await FileSet.UploadEachAsync(image.Parsed, "config.json", (path, content, othersWritten, token) => _api.UploadAsync(access, route, path, content, othersWritten, token), restarted, cancellationToken);
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<Dictionary<string, byte[]>> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        return FileSet.FirstDifference((Dictionary<string, byte[]>)image.Parsed!, BackupZip.Read(after.Content), jsonIgnore: ["cfg.save_count"]);
+        return FileSet.FirstDifference(image.Parsed, BackupZip.Read(after.Content), jsonIgnore: ["cfg.save_count"]);
     }
 }

@@ -14,7 +14,7 @@ namespace TasmoGuardian.Kinds.OpenHasp;
 /// 0.7 config.json goes back only while it is unchanged (then it is not sent at all). Compared afterwards: every file
 /// (config.json masked again, as it is served).
 /// </summary>
-internal sealed class OpenHaspRestore : IRestoreProtocol
+internal sealed class OpenHaspRestore : RestoreProtocol<OpenHaspRestore.OpenHaspImage>
 {
     private readonly OpenHaspKind _kind;
     private readonly DeviceHttp _http;
@@ -27,7 +27,7 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         _options = options;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<OpenHaspRestore.OpenHaspImage> Open(byte[] stored, string? recordedPlatform)
     {
         var entries = BackupZip.Read(stored);
         var info = PartCheck.JsonObject(BackupZip.Entry(entries, OpenHaspKind.InfoFile), "the stored info.json");
@@ -35,10 +35,10 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         var files = entries.Where(e => e.Key is not (OpenHaspKind.InfoFile or OpenHaspKind.DiscoveryFile))
             .ToDictionary(e => FileSet.SafePath(e.Key, "the stored backup"), e => FileSet.Check(e.Key, e.Value, null), StringComparer.Ordinal);
         using var document = JsonRead.Object(info, out _)!;
-        return new RestoreImage(stored, recordedPlatform, OpenHaspKind.Version(document.RootElement)) { Parsed = new OpenHaspImage(files, OpenHaspKind.MacOf(entries)) };
+        return new RestoreImage<OpenHaspRestore.OpenHaspImage>(stored, recordedPlatform, OpenHaspKind.Version(document.RootElement), new OpenHaspImage(files, OpenHaspKind.MacOf(entries)));
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         // Its uptime is a sentence in the firmware's language, so neither uptime nor a boot count is given: the restart
         // is seen as the plate going away, which takes seconds on an ESP32 with a display, longer than the poll.
@@ -46,11 +46,11 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         return new DeviceProbe(OpenHaspKind.Version(document.RootElement));
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current)
+    public override string? Refuses(RestoreImage<OpenHaspRestore.OpenHaspImage> image, DownloadedBackup current)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(current);
-        var restore = (OpenHaspImage)image.Parsed!;
+        var restore = image.Parsed;
         var now = BackupZip.Read(current.Content);
         var target = OpenHaspKind.MacOf(now);
         if (restore.Mac is null || target is null)
@@ -73,32 +73,29 @@ internal sealed class OpenHaspRestore : IRestoreProtocol
         return null;
     }
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<OpenHaspRestore.OpenHaspImage> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(before);
-        var restore = (OpenHaspImage)image.Parsed!;
+        var restore = image.Parsed;
 
         // config.json last: it is what the device reads first after the restart. A plate that keeps its passwords in it
         // has it unchanged (Refuses): sending it would only replace them with the mask.
-        var order = FileSet.UploadOrder(restore.Files.Keys, OpenHaspKind.ConfigFile)
-            .Where(path => path != OpenHaspKind.ConfigFile || !OpenHaspKind.KeepsPasswordsInConfig(before.Version))
-            .ToList();
-        for (var i = 0; i < order.Count; i++)
-        {
-            await _kind.Files.UploadAsync(access, "data", order[i], restore.Files[order[i]], i > 0, cancellationToken);
-        }
+        var files = OpenHaspKind.KeepsPasswordsInConfig(before.Version)
+            ? restore.Files.Where(f => f.Key != OpenHaspKind.ConfigFile).ToDictionary(StringComparer.Ordinal)
+            : restore.Files;
+        await FileSet.UploadEachAsync(files, OpenHaspKind.ConfigFile, (path, content, othersWritten, token) => _kind.Files.UploadAsync(access, "data", path, content, othersWritten, token), null, cancellationToken);
 
         FileSet.RequireRebooting(await _http.GetAsync(access.Url("/reboot"), access, _options.RequestTimeout, 64 * 1024, cancellationToken), "/reboot", "the files are");
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<OpenHaspRestore.OpenHaspImage> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        return FileSet.FirstDifference(((OpenHaspImage)image.Parsed!).Files, BackupZip.Read(after.Content));
+        return FileSet.FirstDifference(image.Parsed.Files, BackupZip.Read(after.Content));
     }
 
     /// <summary>What an openHASP restore sends, and the plate it came from (null when the backup does not tell).</summary>
-    private sealed record OpenHaspImage(Dictionary<string, byte[]> Files, Mac? Mac);
+    internal sealed record OpenHaspImage(Dictionary<string, byte[]> Files, Mac? Mac);
 }

@@ -14,7 +14,7 @@ namespace TasmoGuardian.Kinds.Tasmota;
 /// device restarts by itself. The probe is <c>Status 0</c>: firmware version, BootCount (kept by the device, never
 /// taken from the file, so it shows the restart), and the web server mode.
 /// </summary>
-internal sealed class TasmotaRestore : IRestoreProtocol
+internal sealed class TasmotaRestore : RestoreProtocol<TasmotaSettings>
 {
     private const int MaxPageBytes = 256 * 1024;
     private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(30);
@@ -30,7 +30,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         _userFiles = userFiles;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<TasmotaSettings> Open(byte[] stored, string? recordedPlatform)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var validation = TasmotaDump.Validate(stored);
@@ -45,10 +45,10 @@ internal sealed class TasmotaRestore : IRestoreProtocol
             throw DeviceException.Of(FailureKind.BadChecksum, $"the stored backup's driver settings {damaged.Name} have a bad checksum");
         }
 
-        return new RestoreImage(stored, validation.Platform, validation.Version) { Parsed = settings };
+        return new RestoreImage<TasmotaSettings>(stored, validation.Platform, validation.Version, settings);
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = await TasmotaStatus.AskAsync(_http, access, _options, cancellationToken);
@@ -74,11 +74,11 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         };
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current)
+    public override string? Refuses(RestoreImage<TasmotaSettings> image, DownloadedBackup current)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(current);
-        var backup = (TasmotaSettings)image.Parsed!;
+        var backup = image.Parsed;
         var device = TasmotaSettings.Read(current.Content);
         if (image.Files is { } files && FilesRefused(files, current) is { } filesReason)
         {
@@ -106,7 +106,7 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         return null;
     }
 
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<TasmotaSettings> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(image);
@@ -160,11 +160,11 @@ internal sealed class TasmotaRestore : IRestoreProtocol
         }
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<TasmotaSettings> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        var restored = (TasmotaSettings)image.Parsed!;
+        var restored = image.Parsed;
         var now = TasmotaSettings.Read(after.Content);
         if (restored.Version == now.Version)
         {

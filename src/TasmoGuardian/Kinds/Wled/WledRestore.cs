@@ -16,7 +16,7 @@ namespace TasmoGuardian.Kinds.Wled;
 /// <c>{"rb":true}</c>. The stored bytes are sent as they are. The version compared is the build number (<c>vid</c>),
 /// which cfg.json and /json/info both carry.
 /// </summary>
-internal sealed class WledRestore : IRestoreProtocol
+internal sealed class WledRestore : RestoreProtocol<WledRestore.WledFiles>
 {
     private const int MaxAnswerBytes = 64 * 1024;
 
@@ -29,7 +29,7 @@ internal sealed class WledRestore : IRestoreProtocol
         _options = options;
     }
 
-    public RestoreImage Open(byte[] stored, string? recordedPlatform)
+    public override RestoreImage<WledRestore.WledFiles> Open(byte[] stored, string? recordedPlatform)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var (config, presets) = ReadZip(stored);
@@ -49,10 +49,10 @@ internal sealed class WledRestore : IRestoreProtocol
         }
 
         var build = JsonRead.Int64(document.RootElement, "vid");
-        return new RestoreImage(stored, recordedPlatform, build?.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Parsed = new WledFiles(config, presets) };
+        return new RestoreImage<WledRestore.WledFiles>(stored, recordedPlatform, build?.ToString(System.Globalization.CultureInfo.InvariantCulture), new WledFiles(config, presets));
     }
 
-    public async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
+    public override async Task<DeviceProbe> ProbeAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         var answer = DeviceHttp.RequireOk(
@@ -68,13 +68,11 @@ internal sealed class WledRestore : IRestoreProtocol
         };
     }
 
-    public string? Refuses(RestoreImage image, DownloadedBackup current) => null;
-
-    public async Task UploadAsync(DeviceAccess access, RestoreImage image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
+    public override async Task UploadAsync(DeviceAccess access, RestoreImage<WledRestore.WledFiles> image, DeviceProbe before, Func<CancellationToken, Task> restarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(image);
-        var files = (WledFiles)image.Parsed!;
+        var files = image.Parsed;
         if (access.HasPassword)
         {
             // The settings PIN; the answer does not say whether it was right, the upload will.
@@ -103,21 +101,15 @@ internal sealed class WledRestore : IRestoreProtocol
         throw DeviceException.Of(FailureKind.RestoreUnknown, $"the device answered cfg.json with \"{DeviceText.Shorten(config.Text)}\"; its presets are already restored: check it, or restore the pre-restore backup");
     }
 
-    public string? Differences(RestoreImage image, DownloadedBackup after)
+    public override string? Differences(RestoreImage<WledRestore.WledFiles> image, DownloadedBackup after)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(after);
-        var restored = (WledFiles)image.Parsed!;
-        var (config, presets) = ReadZip(after.Content);
-        if (JsonCompare.FirstMissing(restored.Presets, presets, exact: true) is { } preset)
-        {
-            return $"the device came back with other presets than the backup's ({preset})";
-        }
+        var restored = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["cfg.json"] = image.Parsed.Config, ["presets.json"] = image.Parsed.Presets };
 
-        // Usermods add their defaults at boot, and another build writes its own vid and rev: those may differ.
-        return JsonCompare.FirstMissing(restored.Config, config, exact: false, ignore: ["vid", "rev"]) is { } setting
-            ? $"the device came back with other settings than the backup's ({setting})"
-            : null;
+        // Usermods add their defaults to cfg.json at boot, and another build writes its own vid and rev: those may
+        // differ. The presets are the user's alone and must come back exactly.
+        return FileSet.FirstDifference(restored, BackupZip.Read(after.Content), jsonIgnore: ["vid", "rev"], exactJson: ["presets.json"]);
     }
 
     private static (byte[] Config, byte[] Presets) ReadZip(byte[] stored)
@@ -181,5 +173,5 @@ internal sealed class WledRestore : IRestoreProtocol
     }
 
     /// <summary>The two files of a WLED backup, as stored.</summary>
-    private sealed record WledFiles(byte[] Config, byte[] Presets);
+    internal sealed record WledFiles(byte[] Config, byte[] Presets);
 }
