@@ -4,7 +4,8 @@ namespace TasmoGuardian.Configuration;
 internal sealed record CommandLine(GuardianPaths Paths, bool ShowHelp, bool ShowVersion, bool SnapshotDatabase = false)
 {
     public const string Usage = """
-        Tasmo Guardian: backs up the configuration of Tasmota and WLED devices and shows it in Home Assistant.
+        Tasmo Guardian: backs up and restores the configuration of Tasmota, WLED, Shelly, OpenDTU, AhoyDTU,
+        AI-on-the-Edge, Awtrix 3 and openHASP devices, and shows it all in Home Assistant.
 
         Usage: TasmoGuardian [--options FILE] [--data-dir DIR]
                TasmoGuardian --snapshot-database [--data-dir DIR]
