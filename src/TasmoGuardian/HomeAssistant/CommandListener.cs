@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
 using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Devices;

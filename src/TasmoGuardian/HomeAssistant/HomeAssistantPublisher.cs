@@ -1,11 +1,10 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
@@ -33,6 +32,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
 
     private readonly Channel<PublisherWork> _inbox = Channel.CreateUnbounded<PublisherWork>(new UnboundedChannelOptions { SingleReader = true });
     // What the broker acknowledged last on each retained topic; read and written on the loop only.
+    // What the broker holds per retained topic, as the SHA-256 of the payload: 32 bytes instead of the payload itself
+    // (a discovery config is kilobytes; at 500 devices the payloads alone were megabytes kept for one comparison each).
     private readonly Dictionary<string, byte[]> _published = new(StringComparer.Ordinal);
     private readonly ManagedMqttClient _mqtt;
     private readonly DeviceRegistry _registry;
@@ -308,7 +309,8 @@ internal sealed class HomeAssistantPublisher : BackgroundService
     private void Publish<T>(string topic, T payload, JsonTypeInfo<T> type, bool force, List<OutgoingMessage> pending)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, type);
-        if (!force && _published.TryGetValue(topic, out var last) && last.AsSpan().SequenceEqual(bytes))
+        var hash = SHA256.HashData(bytes);
+        if (!force && _published.TryGetValue(topic, out var last) && last.AsSpan().SequenceEqual(hash))
         {
             return;
         }
@@ -319,7 +321,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             return;
         }
 
-        pending.Add(new(_mqtt.PublishAsync(new MqttMessage(topic, bytes, MqttQualityOfService.AtLeastOnce, retain: true), _stopping), topic, bytes));
+        pending.Add(new(_mqtt.PublishAsync(new MqttMessage(topic, bytes, MqttQualityOfService.AtLeastOnce, retain: true), _stopping), topic, hash));
     }
 
     /// <summary>Wakes the loop when the next device turns stale, so its problem shows without waiting for anything else.</summary>
@@ -360,7 +362,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
                 await message.Acknowledged.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
                 if (message.Topic is { } topic)
                 {
-                    _published[topic] = message.Payload!;
+                    _published[topic] = message.PayloadHash!;
                 }
             }
             catch (TimeoutException)

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.HomeAssistant;
 
 namespace TasmoGuardian.Hosting;

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;

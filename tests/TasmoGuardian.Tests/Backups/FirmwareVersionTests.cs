@@ -1,6 +1,3 @@
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Tests.Backups;

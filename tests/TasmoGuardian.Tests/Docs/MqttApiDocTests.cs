@@ -1,9 +1,5 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.HomeAssistant;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;

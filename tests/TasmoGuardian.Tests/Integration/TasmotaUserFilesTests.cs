@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
 using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Kinds;

@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Files;
 

@@ -4,8 +4,6 @@ using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Storage;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Files;
 

@@ -1,7 +1,4 @@
 using TasmoGuardian.Storage;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Files;
 

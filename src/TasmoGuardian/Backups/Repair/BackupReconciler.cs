@@ -5,7 +5,6 @@ using TasmoGuardian.Kinds;
 using TasmoGuardian.Storage;
 using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Repair;
 

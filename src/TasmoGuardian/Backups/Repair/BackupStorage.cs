@@ -1,9 +1,7 @@
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Storage;
-using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Repair;
 

@@ -1,6 +1,3 @@
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Restore;
 namespace TasmoGuardian.Backups.Repair;
 
 /// <summary>How often the backups are looked for again while they are away; tests shorten it.</summary>

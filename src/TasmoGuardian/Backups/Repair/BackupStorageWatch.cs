@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Data.Sqlite;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Repair;
 

@@ -1,8 +1,6 @@
 using TasmoGuardian.Devices;
 using TasmoGuardian.Storage;
-using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 
 namespace TasmoGuardian.Backups.Restore;
 

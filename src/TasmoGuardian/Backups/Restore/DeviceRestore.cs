@@ -7,7 +7,6 @@ using TasmoGuardian.Net;
 using TasmoGuardian.Storage;
 using TasmoGuardian.Backups.Work;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 
 namespace TasmoGuardian.Backups.Restore;
 

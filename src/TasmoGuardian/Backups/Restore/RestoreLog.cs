@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 
 namespace TasmoGuardian.Backups.Restore;
 

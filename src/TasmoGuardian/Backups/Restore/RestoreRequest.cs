@@ -1,7 +1,5 @@
 using TasmoGuardian.Devices;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 
 namespace TasmoGuardian.Backups.Restore;
 

@@ -1,6 +1,3 @@
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 namespace TasmoGuardian.Backups.Restore;
 
 /// <summary>How long a restore waits for the device to come back (contract.md: 120 s), and how often it asks; tests shorten the wait.</summary>

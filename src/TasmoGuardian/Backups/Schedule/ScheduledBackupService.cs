@@ -2,9 +2,6 @@ using TasmoGuardian.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Configuration;
 
 namespace TasmoGuardian.Backups.Schedule;

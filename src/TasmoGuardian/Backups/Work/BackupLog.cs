@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;
 

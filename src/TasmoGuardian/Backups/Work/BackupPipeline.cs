@@ -1,7 +1,4 @@
 using System.Threading.Channels;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;
 

@@ -1,6 +1,3 @@
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 namespace TasmoGuardian.Backups.Work;
 
 /// <summary>One backup-all in progress: how many devices it covers and how each ended so far.</summary>

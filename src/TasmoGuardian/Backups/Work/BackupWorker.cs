@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging;
 using TasmoGuardian.Configuration;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Storage;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
 using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;

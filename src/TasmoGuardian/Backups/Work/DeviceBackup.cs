@@ -6,7 +6,6 @@ using TasmoGuardian.Kinds;
 using TasmoGuardian.Storage;
 using TasmoGuardian.Backups.Files;
 using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;
 

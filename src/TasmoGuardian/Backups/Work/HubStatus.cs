@@ -1,6 +1,3 @@
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 namespace TasmoGuardian.Backups.Work;
 
 /// <summary>What the hub's sensors show: the current or last backup-all.</summary>

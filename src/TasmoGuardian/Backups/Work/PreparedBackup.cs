@@ -1,8 +1,5 @@
 using TasmoGuardian.Devices;
 using TasmoGuardian.Kinds;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;
 

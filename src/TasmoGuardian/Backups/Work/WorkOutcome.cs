@@ -1,7 +1,5 @@
 using TasmoGuardian.Devices;
 using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 
 namespace TasmoGuardian.Backups.Work;
 

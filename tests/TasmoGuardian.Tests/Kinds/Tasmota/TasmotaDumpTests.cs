@@ -1,9 +1,5 @@
 using TasmoGuardian.Kinds.Tasmota;
 using TasmoGuardian.Devices;
-using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Testing;
 using TasmoGuardian.Tests.Support;
 

@@ -1,7 +1,4 @@
 using TasmoGuardian.Backups.Work;
-using TasmoGuardian.Backups.Files;
-using TasmoGuardian.Backups.Repair;
-using TasmoGuardian.Backups.Restore;
 using TasmoGuardian.Devices;
 using TasmoGuardian.Kinds;
 using TasmoGuardian.Kinds.Tasmota;
