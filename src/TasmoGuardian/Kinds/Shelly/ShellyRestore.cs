@@ -98,7 +98,7 @@ internal sealed class ShellyRestore : RestoreProtocol<ShellyBackupContent>
 
         if (backup.Profile is { } made && device.Profile is { } now && made != now)
         {
-            return $"the backup was made in the device's {made} profile and it is in its {now} profile now; switch it to {made} in its web page (Settings, Device profile) first";
+            return $"the backup was made in the device's {made} profile and it is in its {now} profile now; set it to the {made} profile in its web page (Settings, Device profile) first";
         }
 
         var missing = ShellyComponents.Restorable(backup.Config).Select(c => c.Key).Where(key => !device.Config.TryGetProperty(key, out _)).ToList();
