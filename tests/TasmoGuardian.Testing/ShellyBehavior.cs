@@ -16,4 +16,10 @@ public enum ShellyBehavior
 
     /// <summary>/shelly answers without its "mac" (a device that cannot be identified).</summary>
     IdentityWithoutMac,
+
+    /// <summary>Script.PutCode answers the length of the piece it got, as one uploader reads "len", instead of the script's whole length.</summary>
+    PutCodeAnswersPieceLength,
+
+    /// <summary>Script.PutCode keeps only the first half of each piece, and answers the length it kept.</summary>
+    PutCodeKeepsShort,
 }

@@ -34,7 +34,7 @@ public sealed class ShellyBackupTests : IntegrationContext
         await using var app = await StartAppAsync(options);
         var config = Json(await WaitForConfigAsync(shelly.Mac));
         Assert.Equal((shelly.Name ?? shelly.Id, "Shelly"), ((string?)config["device"]!["name"], (string?)config["device"]!["manufacturer"]));
-        Assert.Null(config["components"]!["restore"]);
+        Assert.NotNull(config["components"]!["restore"]);
 
         await PublishAsync("tasmo_guardian/cmnd/backup", shelly.Mac);
 
@@ -234,24 +234,6 @@ public sealed class ShellyBackupTests : IntegrationContext
         Assert.Equal("/shelly has no MAC at \"mac\"", problems.Find(HubProblemKind.Unidentified, shelly.Host)!.Reason);
         Assert.Contains("/shelly has no MAC at \"mac\"", Assert.Single(Lines()).Message, StringComparison.Ordinal);
         Assert.Empty(app.Get<DeviceRegistry>().Snapshot());
-    }
-
-    [Fact]
-    public async Task ARestoreOfAShelly_IsRefusedWithAReason_AndTouchesNothing()
-    {
-        var shelly = Own(FakeShelly.Start());
-        var options = GuardianApp.DefaultOptions(Folder) with { TasmotaDiscovery = false, AnnounceDiscovery = false, Devices = [new DeviceOption(shelly.Host, DeviceType.ShellyGen2, null, null)] };
-        await using var app = await StartAppAsync(options);
-        await WaitForConfigAsync(shelly.Mac);
-        await PublishAsync("tasmo_guardian/cmnd/backup", shelly.Mac);
-        await WaitForJsonAsync("tasmo_guardian/event", e => (string?)e["event_type"] == "backup_succeeded", "the backup");
-        var requests = shelly.Requests.Count;
-
-        await PublishAsync("tasmo_guardian/cmnd/restore", $$"""{"device":"{{shelly.Mac}}"}""");
-
-        var failed = Json(await WaitForJsonAsync("tasmo_guardian/event", e => (string?)e["event_type"] == "restore_failed", "the refusal"));
-        Assert.StartsWith("Shelly devices cannot be restored by Tasmo Guardian:", (string?)failed["reason"], StringComparison.Ordinal);
-        Assert.Equal(requests, shelly.Requests.Count);
     }
 
     private static ShellyFirmware Shape(string name) => (ShellyFirmware)typeof(ShellyFirmware).GetProperty(name)!.GetValue(null)!;

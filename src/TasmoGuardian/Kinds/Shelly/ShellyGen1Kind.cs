@@ -9,7 +9,7 @@ namespace TasmoGuardian.Kinds.Shelly;
 /// Shelly Gen1, over its HTTP API with Basic auth (research §4.1): identified by <c>/shelly</c> and <c>/settings</c>,
 /// backed up as a zip of <c>settings.json</c> (<c>/settings</c>), <c>settings_actions.json</c> (<c>/settings/actions</c>,
 /// the URL actions HomeRecall misses) and <c>shelly.json</c>. Gen1 settings hold no passwords, and a restore is a
-/// model-specific series of calls: not offered.
+/// model-specific series of calls: not offered (Gen2 and later are restored, <see cref="ShellyRestore"/>).
 /// </summary>
 internal sealed class ShellyGen1Kind : IDeviceKind
 {
@@ -41,7 +41,8 @@ internal sealed class ShellyGen1Kind : IDeviceKind
 
     public IRestoreProtocol? Restore => null;
 
-    public string? NoRestoreReason => "a Gen1 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";
+    // The worker puts "Shelly devices cannot be restored by Tasmo Guardian: " before it, and Gen2 and later can be.
+    public string? NoRestoreReason => "only Gen2 and later Shellys are, and this one is a Gen1, whose restore would be a series of model-specific /settings calls; the backup's settings.json shows every setting to make again in the device's web page";
 
     public async Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace TasmoGuardian.Kinds.Shelly;
 /// (<c>scripts/&lt;id&gt;_&lt;name&gt;.js</c>, read with <c>Script.GetCode</c> until nothing is <c>left</c>, and its length
 /// checked against what the device reported: the defect that truncates scripts elsewhere), <c>KVS.GetMany.json</c>
 /// (all pages), <c>Schedule.List.json</c> and <c>Webhook.List.json</c> where the device has them, and <c>Shelly.GetDeviceInfo.json</c>.
-/// A restore is model-specific (per-component SetConfig calls; passwords are never exported): not offered yet.
+/// A backup goes back onto a device of the same model only (<see cref="ShellyRestore"/>).
 /// </summary>
 internal sealed class ShellyGen2Kind : IDeviceKind
 {
@@ -31,6 +31,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
         _options = options;
         _time = time;
         _gen1 = new ShellyGen1Kind(http, options, time);
+        Restore = new ShellyRestore(this, new ShellyRpc(http, options));
     }
 
     public DeviceType Type => DeviceType.ShellyGen2;
@@ -46,14 +47,21 @@ internal sealed class ShellyGen2Kind : IDeviceKind
     // Shelly backups record no chip; the model (Shelly.GetDeviceInfo) is what a restore must match.
     public string? PlatformOf(byte[] backup) => null;
 
-    public IRestoreProtocol? Restore => null;
+    public IRestoreProtocol? Restore { get; }
 
-    public string? NoRestoreReason => "a Gen2 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";
+    public string? NoRestoreReason => null;
 
     /// <summary>Any generation: the <c>shelly</c> option covers both, and Gen1 devices are identified as such.</summary>
     public Task<DeviceObservation> IdentifyAsync(DeviceAccess access, CancellationToken cancellationToken) => _gen1.IdentifyAsync(access, cancellationToken);
 
     public async Task<DownloadedBackup> BackupAsync(Device device, DeviceAccess access, CancellationToken cancellationToken)
+    {
+        var (zip, version) = await DownloadAsync(access, cancellationToken);
+        return new DownloadedBackup(zip, "zip", version);
+    }
+
+    /// <summary>Every part of the device's configuration as the backup's zip, and the firmware version; also what a restore reads the device's state from.</summary>
+    public async Task<(byte[] Zip, string? Version)> DownloadAsync(DeviceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         access = access with { UsesDigest = true };
@@ -76,8 +84,7 @@ internal sealed class ShellyGen2Kind : IDeviceKind
         }
 
         zip.Add("Shelly.GetDeviceInfo.json", info);
-        var version = ShellyInfo.Parse(info, "Shelly.GetDeviceInfo", out _)?.Version;
-        return new DownloadedBackup(zip.ToArray(_time), "zip", version);
+        return (zip.ToArray(_time), ShellyInfo.Parse(info, "Shelly.GetDeviceInfo", out _)?.Version);
     }
 
     /// <summary>A script's file name in the zip: its id, then its name reduced to safe characters.</summary>

@@ -100,6 +100,59 @@ public sealed class FakeShellyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gen2Writes_AnswerAsTheFirmware_ScriptCreateAndPutCodeWithTheWholeLength_SetConfigWithRestartRequired()
+    {
+        var shelly = Start(ShellyFirmware.Gen2);
+
+        var created = await PostAsync(shelly, "Script.Create", """{"name":"heating"}""");
+        var first = await PostAsync(shelly, "Script.PutCode", """{"id":3,"code":"let a=1;","append":false}""");
+        var second = await PostAsync(shelly, "script.putcode", """{"id":3,"code":"°","append":true}""");
+        var running = await PostAsync(shelly, "Script.PutCode", """{"id":1,"code":"x"}""");
+        var stopped = await PostAsync(shelly, "Script.Stop", """{"id":1}""");
+        var config = await _http.GetStringAsync(new Uri($"http://{shelly.Host}/rpc/Shelly.GetConfig"));
+
+        Assert.Equal((HttpStatusCode.OK, """{"id":3}"""), created);
+        Assert.Equal((HttpStatusCode.OK, """{"len":8}"""), first);
+        Assert.Equal((HttpStatusCode.OK, """{"len":10}"""), second);
+        Assert.Equal("let a=1;°", shelly.ScriptCode[3]);
+        Assert.Equal(HttpStatusCode.BadRequest, running.Status);
+        Assert.Contains("\"code\":-103", running.Body, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, """{"was_running":true}"""), stopped);
+        Assert.Contains("\"mqtt\":{", config, StringComparison.Ordinal);
+        Assert.True(config.IndexOf("\"script:3\":{\"id\":3,\"name\":\"heating\",\"enable\":false}", StringComparison.Ordinal) < config.IndexOf("\"switch:0\"", StringComparison.Ordinal), config);
+
+        var plain = await PostAsync(shelly, "Switch.SetConfig", """{"id":0,"config":{"name":"Pump"}}""");
+        var ble = await PostAsync(shelly, "BLE.SetConfig", """{"config":{"enable":true}}""");
+        var status = JsonNode.Parse(await _http.GetStringAsync(new Uri($"http://{shelly.Host}/rpc/Shelly.GetStatus")))!;
+        var cloud = await PostAsync(shelly, "Cloud.SetConfig", """{"config":{"enable":true,"server":"elsewhere"}}""");
+        var missing = await PostAsync(shelly, "Switch.SetConfig", """{"id":7,"config":{"name":"x"}}""");
+
+        Assert.Equal((HttpStatusCode.OK, """{"restart_required":false}"""), plain);
+        Assert.Equal(("Pump", "follow", 16L), ((string?)shelly.Config["switch:0"]!["name"], (string?)shelly.Config["switch:0"]!["in_mode"], (long?)shelly.Config["sys"]!["cfg_rev"]));
+        Assert.Equal((HttpStatusCode.OK, """{"restart_required":true}"""), ble);
+        Assert.True((bool)status["sys"]!["restart_required"]!);
+        Assert.Equal("""{"code":-107,"message":"Permission denied: Only cloud can update!"}""", cloud.Body);
+        Assert.Equal("""{"code":-105,"message":"Argument 'id', value 7 not found!"}""", missing.Body);
+    }
+
+    [Fact]
+    public async Task Gen2Lists_AreReplacedAsTheFirmwareDoes_TheDeviceGivesIdsAndMovesTheRevision()
+    {
+        var shelly = Start(ShellyFirmware.Gen2);
+
+        var deleted = await PostAsync(shelly, "Schedule.DeleteAll", "{}");
+        var job = await PostAsync(shelly, "Schedule.Create", """{"enable":true,"timespec":"0 0 6 * * *","calls":[{"method":"Switch.Set","params":{"id":0,"on":true}}]}""");
+        var hook = await PostAsync(shelly, "Webhook.Create", """{"cid":0,"enable":true,"event":"switch.off","name":"off","urls":["http://x/off"]}""");
+        var kvs = await PostAsync(shelly, "KVS.Set", """{"key":"target","value":21.5}""");
+
+        Assert.Equal((HttpStatusCode.OK, "null"), deleted);
+        Assert.Equal((HttpStatusCode.OK, """{"id":1,"rev":4}"""), job);
+        Assert.Equal("""{"jobs":[{"id":1,"enable":true,"timespec":"0 0 6 * * *","calls":[{"method":"Switch.Set","params":{"id":0,"on":true}}]}],"rev":4}""", FirmwareFixtures.Write(shelly.Schedules));
+        Assert.Equal((HttpStatusCode.OK, """{"id":2,"rev":2}"""), hook);
+        Assert.Matches("""^\{"etag":"[A-Za-z0-9+/=]+","rev":2\}$""", kvs.Body);
+    }
+
+    [Fact]
     public async Task Gen1_AsksForBasicAuthWithRealmShelly_AndRebootsWithAnEmptyObject()
     {
         var shelly = Start(ShellyFirmware.Gen1);
@@ -117,6 +170,12 @@ public sealed class FakeShellyTests : IAsyncLifetime
         string? identity = null;
         await Eventually.TrueAsync(async () => (identity = await TryGetAsync($"http://{shelly.Host}/shelly")) is not null, Waits.Short, () => "the Shelly back after its reboot");
         Assert.Equal($$"""{"type":"SHSW-1","mac":"{{shelly.Mac}}","auth":true,"fw":"20230913-112003/v1.14.0-gcb84623","discoverable":false,"longid":1,"num_outputs":1}""", identity);
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(FakeShelly shelly, string method, string body)
+    {
+        using var answer = await _http.PostAsync(new Uri($"http://{shelly.Host}/rpc/{method}"), new StringContent(body, Encoding.UTF8, "application/json"));
+        return (answer.StatusCode, await answer.Content.ReadAsStringAsync());
     }
 
     private async Task<string?> TryGetAsync(string url)
