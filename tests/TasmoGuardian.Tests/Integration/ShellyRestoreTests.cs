@@ -184,6 +184,24 @@ public sealed class ShellyRestoreTests : FileKindTestContext
     }
 
     [Fact]
+    public async Task AGen1Backup_OntoAGen2_IsRefused_NamingBothGenerations()
+    {
+        var old = Own(FakeShelly.Start(generation: 1));
+        var plus = Own(FakeShelly.Start());
+        await using var app = await StartWithAsync(
+            new TasmoGuardian.Configuration.DeviceOption(old.Host, DeviceType.ShellyGen2, "Old relay", null),
+            new TasmoGuardian.Configuration.DeviceOption(plus.Host, DeviceType.ShellyGen2, "New relay", null));
+        await WaitForConfigAsync(plus.Mac);
+        await BackUpAsync(old.Mac);
+
+        await PublishAsync("tasmo_guardian/cmnd/restore", $$"""{"device":"{{old.Mac}}","backup":"latest","target":"{{plus.Mac}}"}""");
+
+        var refused = await RestoreEndAsync();
+        Assert.Equal("a backup of a Shelly Gen1 device cannot go onto a Shelly Gen2 (or later) device", (string?)refused["reason"]);
+        Assert.DoesNotContain(plus.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
     public async Task Gen1_IsRefusedWithItsReason_TouchesNothing_AndHasNoRestoreEntities()
     {
         var shelly = Own(FakeShelly.Start(generation: 1));

@@ -100,13 +100,21 @@ internal sealed class DeviceRestore
 
     private static DeviceException Refused(string reason) => DeviceException.Of(FailureKind.RestoreRefused, reason);
 
+    // Both Shelly kinds show as "Shelly": a refusal between them must still say which is which.
+    private string TypeName(DeviceType type) => type switch
+    {
+        DeviceType.ShellyGen1 => "Shelly Gen1",
+        DeviceType.ShellyGen2 => "Shelly Gen2 (or later)",
+        _ => _kinds.For(type).DisplayName,
+    };
+
     private async Task<RestoreOutcome> RunStepsAsync(Run run, Action<BackupOutcome> preRestoreDone, CancellationToken cancellationToken)
     {
         var (request, source, target) = (run.Request, run.Source, run.Target);
         var kind = _kinds.For(target.Type);
         if (target.Type != source.Type)
         {
-            throw Refused($"a backup of a {_kinds.For(source.Type).DisplayName} device cannot go onto a {kind.DisplayName} device");
+            throw Refused($"a backup of a {TypeName(source.Type)} device cannot go onto a {TypeName(target.Type)} device");
         }
 
         if (kind.Restore is not { } protocol)
