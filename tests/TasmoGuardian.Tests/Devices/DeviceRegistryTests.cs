@@ -34,7 +34,7 @@ public sealed class DeviceRegistryTests : IDisposable
         {
             for (var i = 1; i <= Rounds; i++)
             {
-                await registry.RecordBackupAsync(device.Mac, new BackupRecord(0, device.Id, $"Kitchen/{i}.dmp", 4000 + i, "ab", "13.1.0", start.AddMinutes(i)), start.AddMinutes(i), CancellationToken.None);
+                await registry.RecordBackupAsync(device.Mac, new BackupRecord(0, device.Id, $"Kitchen/{i}.dmp", 4000 + i, "ab", "13.1.0", start.AddMinutes(i)), start.AddMinutes(i), BackupComparison.NotKnown("a test's backup"), CancellationToken.None);
             }
         });
         await Task.WhenAll(observations, results);

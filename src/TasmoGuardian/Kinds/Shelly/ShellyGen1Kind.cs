@@ -39,6 +39,8 @@ internal sealed class ShellyGen1Kind : IDeviceKind
     // Shelly backups record no chip: a restore onto another device is refused for Shelly anyway.
     public string? PlatformOf(byte[] backup) => null;
 
+    public IBackupComparer Changes => ShellyChanges.Gen1;
+
     public IRestoreProtocol? Restore => null;
 
     public string? NoRestoreReason => "a Gen1 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";

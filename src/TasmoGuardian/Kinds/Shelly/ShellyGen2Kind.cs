@@ -46,6 +46,8 @@ internal sealed class ShellyGen2Kind : IDeviceKind
     // Shelly backups record no chip; the model (Shelly.GetDeviceInfo) is what a restore must match.
     public string? PlatformOf(byte[] backup) => null;
 
+    public IBackupComparer Changes => ShellyChanges.Gen2;
+
     public IRestoreProtocol? Restore => null;
 
     public string? NoRestoreReason => "a Gen2 restore is a series of model-specific settings calls, and its backup holds none of the device's passwords";
