@@ -41,9 +41,15 @@ internal static class DiffCommand
         {
             (a, b) = (await ReadAsync(fileA), await ReadAsync(fileB));
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The native build carries no exception texts (UseSystemResourceKeys): say it in our words.
+            await error.WriteLineAsync($"There is no file {(File.Exists(fileA) ? fileB : fileA)}.");
+            return BackupDiff.BadInput;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"Cannot read the backup: {ex.Message}");
+            await error.WriteLineAsync($"Cannot read {(CanRead(fileA) ? fileB : fileA)}: {ex.GetType().Name}.");
             return BackupDiff.BadInput;
         }
 
@@ -54,6 +60,19 @@ internal static class DiffCommand
         }
 
         return code;
+    }
+
+    private static bool CanRead(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static async Task<BackupContent> ReadAsync(string path)

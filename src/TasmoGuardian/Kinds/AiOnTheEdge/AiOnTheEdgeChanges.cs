@@ -5,8 +5,8 @@ namespace TasmoGuardian.Kinds.AiOnTheEdge;
 /// <summary>
 /// What is configuration in an AI-on-the-Edge backup: config.ini by section and parameter ("config/config.ini:
 /// [MQTT] Uri", "[Digits] main.dig1" for a digit's ROI line), the alignment and reference images by path. A parameter
-/// commented out with ';' is the same parameter switched off: turning it on or off is its change. info.json holds the
-/// identification answers.
+/// or a section commented out with ';' (";[MQTT]", ";Uri = …") is the same one switched off: turning it on or off is its
+/// change (ai_on_the_edge_config_v16.1.0.ini, the firmware's default). info.json holds the identification answers.
 /// </summary>
 internal static class AiOnTheEdgeChanges
 {
@@ -57,14 +57,16 @@ internal static class AiOnTheEdgeChanges
                 continue;
             }
 
-            if (line.StartsWith('[') && line.EndsWith(']'))
+            var off = line.StartsWith(';');
+            var text = line.TrimStart(';').Trim();
+            if (text.StartsWith('[') && text.EndsWith(']'))
             {
-                section = line;
+                // ";[MQTT]" is a section switched off with its parameters: switching it on is the section's change.
+                section = text;
+                parameters.TryAdd(section, off ? ";" : string.Empty);
                 continue;
             }
 
-            var off = line.StartsWith(';');
-            var text = line.TrimStart(';').Trim();
             var equals = text.IndexOf('=', StringComparison.Ordinal);
             var space = text.IndexOfAny([' ', '\t']);
             var (key, value) = equals >= 0
