@@ -31,6 +31,17 @@ internal sealed partial class TasmotaChanges : IBackupComparer
 
     private static readonly ZipRules UserFiles = new();
 
+    // Driver files that hold running totals beside their settings: the byte ranges the driver rewrites by itself, for
+    // the layout of the given size (another size is another driver version: compared whole, but for its CRC). ESP32
+    // energy, /.drvset003 (xdrv_03_esp32_energy.ino @3b28c3d7:122-150, 8 phases, 536 bytes): crc32, energy_kWhdoy,
+    // energy_kWhtotal_time, the today/yesterday/total/export counters, energy_usage. ESP32 shutters, /.drvset027
+    // (xdrv_27_esp32_shutter.ino @3b28c3d7:79-100, 16 shutters): crc32, shutter_tilt_pos, shutter_position.
+    private static readonly Dictionary<string, (int Size, (int Start, int End)[] Ranges)> DriverCounters = new(StringComparer.Ordinal)
+    {
+        ["/.drvset003"] = (536, [(0, 4), (6, 12), (160, 288), (320, 360)]),
+        ["/.drvset027"] = (0, [(0, 4), (94, 110), (366, 382)]),
+    };
+
     private TasmotaChanges()
     {
     }
@@ -178,7 +189,7 @@ internal sealed partial class TasmotaChanges : IBackupComparer
             {
                 yield return ConfigChange.Added(driver.Name);
             }
-            else if (!was.Data.AsSpan().SequenceEqual(driver.Data))
+            else if (DriverDiffers(driver.Name, was.Data, driver.Data))
             {
                 yield return ConfigChange.Changed(driver.Name);
             }
@@ -188,6 +199,29 @@ internal sealed partial class TasmotaChanges : IBackupComparer
         {
             yield return ConfigChange.Removed(driver.Name);
         }
+    }
+
+    /// <summary>Whether a driver file's settings differ; its CRC (first 4 bytes) and the counters it keeps are left out.</summary>
+    private static bool DriverDiffers(string name, byte[] before, byte[] after)
+    {
+        if (before.Length != after.Length)
+        {
+            return true;
+        }
+
+        // Driver 0 has no CRC (settings.ino SettingsConfigRestore checks every other driver's).
+        (int Start, int End)[] ranges = DriverCounters.TryGetValue(name, out var known) && (known.Size == 0 || known.Size == before.Length)
+            ? known.Ranges
+            : name == "/.drvset000" ? [] : [(0, 4)];
+        for (var i = 0; i < before.Length; i++)
+        {
+            if (before[i] != after[i] && !ranges.Any(r => i >= r.Start && i < r.End))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Numbered(string name, int number) => string.Create(CultureInfo.InvariantCulture, $"{name}{number}");

@@ -129,6 +129,22 @@ public sealed class TasmotaChangesTests
         Assert.Equal([ConfigChange.Changed("/.drvset003"), ConfigChange.Changed("autoexec.be"), ConfigChange.Added("lib/more.be")], changes);
     }
 
+    [Theory]
+    [InlineData(160, false)]  // energy_today_kWh[0]: the ESP32 energy driver's running total
+    [InlineData(330, false)]  // energy_usage
+    [InlineData(0, false)]    // its CRC, which follows the totals
+    [InlineData(32, true)]    // power_calibration[0]: PowerCal
+    [InlineData(400, true)]   // phase[1]: the limits (MaxPower, …)
+    public void Compare_LeavesTheEnergyDriversTotalsOut_ButNotItsSettings(int offset, bool changed)
+    {
+        var before = TasmotaDumpBuilder.BuildWithDrivers(0x0F010000, 1, 3, (3, 536));
+        var drivers = TasmotaDumpBuilder.DriverBytes(before)!;
+        drivers[16 + offset] ^= 0x40;
+        var after = TasmotaDumpBuilder.Encode(TasmotaDumpBuilder.Settings(before), drivers);
+
+        Assert.Equal(changed ? ["/.drvset003"] : [], Changes(before, after).Select(c => c.Name));
+    }
+
     [Fact]
     public void Recognizes_OnlyTasmotaDumps() =>
         Assert.Equal((true, false), (TasmotaChanges.Instance.Recognizes(new BackupContent(Fixtures.Bytes(Pir))), TasmotaChanges.Instance.Recognizes(new BackupContent(Zip(("cfg.json", "{}"))))));
