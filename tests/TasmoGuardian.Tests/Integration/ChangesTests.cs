@@ -95,13 +95,18 @@ public sealed class ChangesTests : IntegrationContext
         var run = Json(await Recorder.WaitForAsync(m => m.Topic == "tasmo_guardian/event" && m.PayloadAsString().Contains("backup_all_finished", StringComparison.Ordinal), Waits.Long, "the run"));
         Assert.Equal((0, 1), ((int)run["backed_up"]!, (int)run["skipped"]!));
 
+        // The same configuration on new firmware is kept once, in that firmware's format.
+        plug.Dump = Edit(plug.Dump, block => BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(0x008), 0x0D010000));
+        var upgraded = await BackUpAsync(plug);
+        Assert.Equal((true, false), ((bool?)Events("backup_succeeded")[^1]["stored"], (bool?)Events("backup_succeeded")[^1]["changed"]));
+        Assert.EndsWith("-v13.1.0.dmp", upgraded, StringComparison.Ordinal);
+
         // A change keeps a file again.
         plug.Dump = Edit(plug.Dump, block => TasmotaChangesTests.SetText(block, "Topic", "plug2"));
         var second = await BackUpAsync(plug);
         var changed = Events("backup_succeeded")[^1];
         Assert.Equal((true, true, "Topic"), ((bool?)changed["stored"], (bool?)changed["changed"], Names(changed["changes"])));
-        Assert.Equal(2, Folder.BackupFiles().Count);
-        Assert.Contains(second, Folder.BackupFiles());
+        Assert.Equal([first, upgraded, second], Folder.BackupFiles());
     }
 
     [Fact]

@@ -124,10 +124,13 @@ internal sealed class DeviceBackup
         var device = prepared.Device;
         var download = prepared.Backup;
         var version = download.Version ?? device.Version;
-        var downloadedAt = _time.GetTimestamp();
         var (comparison, previous) = await _changes.CompareAsync(device, download, CancellationToken.None);
         LogComparison(device, comparison);
-        if (!preRestore && !_options.StoreUnchanged && comparison.Changed == false && previous is not null)
+        var downloadedAt = _time.GetTimestamp();
+
+        // After a firmware update the same configuration is kept once more, so the newest file is always in the format
+        // of the firmware the device runs (its name and row tell that version).
+        if (!preRestore && !_options.StoreUnchanged && comparison.Changed == false && previous is not null && previous.Version == version)
         {
             return await KeepPreviousAsync(prepared, previous, comparison);
         }
