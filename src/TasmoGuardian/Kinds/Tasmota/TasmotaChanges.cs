@@ -34,7 +34,7 @@ internal sealed partial class TasmotaChanges : IBackupComparer
     // Driver files that hold running totals beside their settings: the byte ranges the driver rewrites by itself, for
     // the layout of the given size (another size is another driver version: compared whole, but for its CRC). ESP32
     // energy, /.drvset003 (xdrv_03_esp32_energy.ino @3b28c3d7:122-150, 8 phases, 536 bytes): crc32, energy_kWhdoy,
-    // energy_kWhtotal_time, the today/yesterday/total/export counters, energy_usage. ESP32 shutters, /.drvset027
+    // energy_kWhtotal_time, the today/yesterday/total/export counters, energy_usage (tEnergyUsage, :78-84). ESP32 shutters, /.drvset027
     // (xdrv_27_esp32_shutter.ino @3b28c3d7:79-100, 16 shutters): crc32, shutter_tilt_pos, shutter_position.
     private static readonly Dictionary<string, (int Size, (int Start, int End)[] Ranges)> DriverCounters = new(StringComparer.Ordinal)
     {

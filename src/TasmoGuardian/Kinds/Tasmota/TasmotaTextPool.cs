@@ -7,7 +7,7 @@ namespace TasmoGuardian.Kinds.Tasmota;
 /// order of enum SettingsTextIndex, which SettingsText(index) walks (tasmota/include/tasmota.h). Named here after the
 /// console command that sets each one. The order has only grown at its end since 8.0, except where a build's chip
 /// decides (ESP8266 keeps one ADC parameter and 8 switch texts, ESP32 8 and 28), and entries were inserted twice.
-/// Sources, arendst/Tasmota: the enum at 3b28c3d79b2793a7cb06d8646160861579cc3f92:tasmota/include/tasmota.h:464-506
+/// Sources, arendst/Tasmota: the enum at 3b28c3d79b2793a7cb06d8646160861579cc3f92:tasmota/include/tasmota.h:460-499
 /// (15.1.0); FriendlyName5-8 and WebButton1-16 inserted in 8.0.0.2 (a2478f956, b66cc3479); ESP32's switch texts grown
 /// from 8 to 28 in 9.2.0.6 (e05b77c37); the pool itself since 7.1.2.6 (3d59de5d1).
 /// </summary>
