@@ -29,6 +29,11 @@ internal static class Program
                 return await SnapshotAsync(commandLine.Paths);
             }
 
+            if (commandLine.Diff is { } diff)
+            {
+                return await DiffCommand.RunAsync(diff.A, diff.B, Console.Out, Console.Error);
+            }
+
             (options, warnings) = OptionsLoader.Load(commandLine.Paths.OptionsFile);
         }
         catch (OptionsException ex)

@@ -13,7 +13,7 @@ internal sealed record GuardianOptions
     [
         "mqtt_host", "mqtt_port", "mqtt_username", "mqtt_password", "mqtt_tls", "discovery_prefix", "base_topic",
         "tasmota_discovery", "announce_discovery", "backup_dir", "backup_min_hours", "schedule", "keep_backups", "tasmota_username",
-        "tasmota_password", "request_timeout_seconds", "devices", "stale_days", "log_level",
+        "tasmota_password", "request_timeout_seconds", "devices", "store_unchanged", "stale_days", "log_level",
     ];
 
     public string? MqttHost { get; init; }
@@ -52,6 +52,12 @@ internal sealed record GuardianOptions
 
     public IReadOnlyList<DeviceOption> Devices { get; init; } = [];
 
+    /// <summary>
+    /// Keep a new file even when the configuration did not change since the device's previous backup (the default,
+    /// as before). Off: such a backup records its time and result but keeps no file (contract.md, "What changed").
+    /// </summary>
+    public bool StoreUnchanged { get; init; } = true;
+
     /// <summary>A device's "Backup problem" turns on when its newest backup is older than this many days (0: only failures count).</summary>
     public int StaleDays { get; init; } = 7;
 
@@ -63,5 +69,5 @@ internal sealed record GuardianOptions
         $"mqtt_host={MqttHost ?? "(auto)"} mqtt_port={MqttPort} mqtt_username={MqttUsername ?? "-"} mqtt_password={(string.IsNullOrEmpty(MqttPassword) ? "-" : "***")} " +
         $"mqtt_tls={MqttTls} discovery_prefix={DiscoveryPrefix} base_topic={BaseTopic} tasmota_discovery={TasmotaDiscovery} announce_discovery={AnnounceDiscovery} backup_dir={BackupDir} " +
         $"backup_min_hours={BackupMinHours} schedule={Schedule?.ToString() ?? "(none)"} keep_backups={KeepBackups} tasmota_username={TasmotaUsername} " +
-        $"tasmota_password={(string.IsNullOrEmpty(TasmotaPassword) ? "-" : "***")} request_timeout_seconds={RequestTimeoutSeconds} devices={Devices.Count} stale_days={StaleDays} log_level={LogLevel}";
+        $"tasmota_password={(string.IsNullOrEmpty(TasmotaPassword) ? "-" : "***")} request_timeout_seconds={RequestTimeoutSeconds} devices={Devices.Count} store_unchanged={StoreUnchanged} stale_days={StaleDays} log_level={LogLevel}";
 }

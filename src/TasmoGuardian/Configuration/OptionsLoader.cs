@@ -86,6 +86,7 @@ internal static class OptionsLoader
                 TasmotaPassword = OptionalString(root, "tasmota_password"),
                 RequestTimeoutSeconds = Integer(root, "request_timeout_seconds", defaults.RequestTimeoutSeconds, 1, 300),
                 Devices = Devices(root),
+                StoreUnchanged = Boolean(root, "store_unchanged", defaults.StoreUnchanged),
                 StaleDays = Integer(root, "stale_days", defaults.StaleDays, 0, 365),
                 LogLevel = Level(root),
             };

@@ -54,6 +54,9 @@ internal sealed record Device
 
     public DateTimeOffset? LastAttempt { get; init; }
 
+    /// <summary>How the newest successful backup compared with the one before it; null before the first comparison.</summary>
+    public BackupComparison? LastComparison { get; init; }
+
     /// <summary>The last restore onto this device; not stored here (the restores table keeps the history).</summary>
     public RestoreState LastRestore { get; init; } = RestoreState.Never;
 

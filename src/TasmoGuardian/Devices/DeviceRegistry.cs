@@ -201,16 +201,32 @@ internal sealed class DeviceRegistry
     /// registry is the one writer of the devices row.
     /// </summary>
     /// <returns>The new backup row's id.</returns>
-    public async Task<long> RecordBackupAsync(Mac mac, BackupRecord record, DateTimeOffset succeededAt, CancellationToken cancellationToken)
+    public async Task<long> RecordBackupAsync(Mac mac, BackupRecord record, DateTimeOffset succeededAt, BackupComparison comparison, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(comparison);
         long id = 0;
         await UnderLockAsync(mac, async current =>
         {
-            (var summary, id) = await _store.RecordBackupAsync(record with { DeviceId = current.Id }, succeededAt, cancellationToken);
-            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt };
+            (var summary, id) = await _store.RecordBackupAsync(record with { DeviceId = current.Id }, succeededAt, comparison, cancellationToken);
+            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt, LastComparison = comparison };
         }, cancellationToken);
         return id;
+    }
+
+    /// <summary>
+    /// A successful backup that kept no file because nothing changed (store_unchanged off): the stored backup
+    /// <paramref name="backupId"/> holds this configuration as of <paramref name="succeededAt"/>, so the device's last
+    /// backup and last result move on (the skip rule and the stale problem see a backed-up device) while its count stays.
+    /// </summary>
+    public Task RecordUnchangedAsync(Mac mac, long backupId, DateTimeOffset succeededAt, BackupComparison comparison, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return UnderLockAsync(mac, async current =>
+        {
+            var summary = await _store.RecordUnchangedAsync(current.Id, backupId, succeededAt, comparison, cancellationToken);
+            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt, LastComparison = comparison };
+        }, cancellationToken);
     }
 
     /// <summary>Forgets backup rows (retention, or files the user deleted on purpose) and recounts the device.</summary>

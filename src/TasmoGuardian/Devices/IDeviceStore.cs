@@ -15,9 +15,16 @@ internal interface IDeviceStore
 
     Task RecordFailureAsync(long id, string reason, DateTimeOffset attempt, CancellationToken cancellationToken);
 
-    /// <summary>A saved backup's row and the device's counts and last result, all or nothing.</summary>
+    /// <summary>A saved backup's row and the device's counts, last result and comparison, all or nothing.</summary>
     /// <returns>The device's counts afterwards, and the new row's id.</returns>
-    Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken);
+    Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, BackupComparison comparison, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A backup that found the configuration of the stored backup <paramref name="backupId"/> unchanged and kept no file
+    /// (store_unchanged off): that row is confirmed as of <paramref name="attempt"/>, which makes it the device's
+    /// lastbackup, with its last result and comparison, all or nothing.
+    /// </summary>
+    Task<BackupSummary> RecordUnchangedAsync(long deviceId, long backupId, DateTimeOffset attempt, BackupComparison comparison, CancellationToken cancellationToken);
 
     /// <summary>Deletes backup rows (retention, or files deleted on purpose) and recounts the device, all or nothing.</summary>
     Task<BackupSummary> ForgetBackupsAsync(long deviceId, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken);

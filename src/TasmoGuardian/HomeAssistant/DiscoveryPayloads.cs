@@ -55,6 +55,7 @@ internal static class DiscoveryPayloads
                     DeviceClass = "timestamp",
                     StateTopic = state,
                     ValueTemplate = Template("last_run"),
+                    JsonAttributesTopic = topics.HubRunAttributes,
                 },
                 ["backed_up"] = Component("sensor", "backed_up", "Backed up", "mdi:check-circle-outline") with { StateTopic = state, ValueTemplate = Template("backed_up"), StateClass = "measurement" },
                 ["skipped"] = Component("sensor", "skipped", "Skipped", "mdi:debug-step-over") with { StateTopic = state, ValueTemplate = Template("skipped"), StateClass = "measurement" },
@@ -121,6 +122,7 @@ internal static class DiscoveryPayloads
                 DeviceClass = "timestamp",
                 StateTopic = state,
                 ValueTemplate = Template("last_backup"),
+                JsonAttributesTopic = topics.DeviceBackupAttributes(mac),
             },
             ["backups"] = Component("sensor", $"{mac.ToLowerString()}_backups", "Backups", "mdi:archive-outline") with
             {
@@ -267,26 +269,50 @@ internal static class DiscoveryPayloads
             device.Mac.ToString());
     }
 
-    public static BackupEventPayload BackupEvent(BackupOutcome outcome)
+    public static BackupEventPayload BackupFailed(BackupOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return outcome.Kind == BackupOutcomeKind.Succeeded
-            ? new BackupEventPayload
-            {
-                EventType = "backup_succeeded",
-                Device = outcome.Device.Name,
-                Mac = outcome.Device.Mac.ToString(),
-                File = outcome.File?.RelativePath,
-                Size = outcome.File?.Size,
-                Note = outcome.File?.Note,
-            }
-            : new BackupEventPayload
-            {
-                EventType = "backup_failed",
-                Device = outcome.Device.Name,
-                Mac = outcome.Device.Mac.ToString(),
-                Reason = outcome.Failure?.Reason ?? "unknown",
-            };
+        return new BackupEventPayload
+        {
+            EventType = "backup_failed",
+            Device = outcome.Device.Name,
+            Mac = outcome.Device.Mac.ToString(),
+            Reason = outcome.Failure?.Reason ?? "unknown",
+        };
+    }
+
+    public static BackupSucceededPayload BackupSucceeded(BackupOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var comparison = outcome.Comparison;
+        return new BackupSucceededPayload
+        {
+            Device = outcome.Device.Name,
+            Mac = outcome.Device.Mac.ToString(),
+            File = outcome.File?.RelativePath,
+            Size = outcome.File?.Size,
+            Stored = outcome.File?.IsNew ?? true,
+            Changed = comparison?.Changed,
+            Changes = comparison?.Changes ?? [],
+            More = comparison?.More ?? 0,
+            ComparedWith = comparison?.ComparedWith,
+            ChangesUnknown = comparison is null ? "not compared" : comparison.Unknown,
+            Note = outcome.File?.Note,
+        };
+    }
+
+    /// <summary>The device's last comparison; before any, everything unknown.</summary>
+    public static BackupAttributesPayload BackupAttributes(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var comparison = device.LastComparison;
+        return new BackupAttributesPayload(comparison?.Changed, comparison?.Changes ?? [], comparison?.More ?? 0, comparison?.ComparedWith, comparison?.Unknown);
+    }
+
+    public static RunAttributesPayload RunAttributes(HubStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new RunAttributesPayload(status.ChangedDevices);
     }
 
     public static BackupEventPayload RunFinished(HubStatus status)

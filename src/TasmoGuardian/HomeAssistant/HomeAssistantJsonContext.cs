@@ -14,6 +14,9 @@ namespace TasmoGuardian.HomeAssistant;
 [JsonSerializable(typeof(DeviceStatePayload))]
 [JsonSerializable(typeof(DeviceAttributesPayload))]
 [JsonSerializable(typeof(BackupEventPayload))]
+[JsonSerializable(typeof(BackupSucceededPayload))]
+[JsonSerializable(typeof(BackupAttributesPayload))]
+[JsonSerializable(typeof(RunAttributesPayload))]
 [JsonSerializable(typeof(RestoreEventPayload))]
 [JsonSerializable(typeof(RestoreAttributesPayload))]
 internal sealed partial class HomeAssistantJsonContext : JsonSerializerContext

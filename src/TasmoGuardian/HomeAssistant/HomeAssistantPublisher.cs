@@ -100,7 +100,9 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         };
         _worker.StatusChanged += (_, _) => Post(new PublisherWork.HubChanged());
         _hubProblems.Changed += (_, _) => Post(new PublisherWork.HubChanged());
-        _worker.BackupCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.BackupEvent(outcome), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
+        _worker.BackupCompleted += (_, outcome) => Post(outcome.Kind == BackupOutcomeKind.Succeeded
+            ? Event(DiscoveryPayloads.BackupSucceeded(outcome), HomeAssistantJsonContext.Relaxed.BackupSucceededPayload)
+            : Event(DiscoveryPayloads.BackupFailed(outcome), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
         _worker.RunFinished += (_, status) => Post(Event(DiscoveryPayloads.RunFinished(status), HomeAssistantJsonContext.Relaxed.BackupEventPayload));
         _worker.RestoreCompleted += (_, outcome) => Post(Event(DiscoveryPayloads.RestoreEvent(outcome), HomeAssistantJsonContext.Relaxed.RestoreEventPayload));
         _mqtt.Connected += (_, _) => Post(new PublisherWork.PublishAll("connected to the broker"));
@@ -258,6 +260,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
         var problems = DiscoveryPayloads.HubAttributes(_registry.Snapshot(), now, _options.StaleDays, _hubProblems.Snapshot());
         Publish(_topics.HubState, DiscoveryPayloads.HubState(_worker.Status, _registry.Count, problems.Any), HomeAssistantJsonContext.Relaxed.HubStatePayload, force, pending);
         Publish(_topics.HubAttributes, problems, HomeAssistantJsonContext.Relaxed.HubAttributesPayload, force, pending);
+        Publish(_topics.HubRunAttributes, DiscoveryPayloads.RunAttributes(_worker.Status), HomeAssistantJsonContext.Relaxed.RunAttributesPayload, force, pending);
     }
 
     private async Task PublishDeviceAsync(Device device, DateTimeOffset now, bool force, bool configs, bool states, List<OutgoingMessage> pending, CancellationToken cancellationToken)
@@ -269,6 +272,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             _published.Remove(_topics.DeviceConfig(mac));
             _published.Remove(_topics.DeviceState(mac));
             _published.Remove(_topics.DeviceAttributes(mac));
+            _published.Remove(_topics.DeviceBackupAttributes(mac));
             _published.Remove(_topics.DeviceRestoreAttributes(mac));
             return;
         }
@@ -285,6 +289,7 @@ internal sealed class HomeAssistantPublisher : BackgroundService
             var source = choices is null ? BackupChoices.None : DiscoveryPayloads.RestoreSource(choices, _selection.For(mac));
             Publish(_topics.DeviceState(mac), DiscoveryPayloads.DeviceState(device, now, _options.StaleDays, source), HomeAssistantJsonContext.Relaxed.DeviceStatePayload, force, pending);
             Publish(_topics.DeviceAttributes(mac), DiscoveryPayloads.DeviceAttributes(device, now, _options.StaleDays), HomeAssistantJsonContext.Relaxed.DeviceAttributesPayload, force, pending);
+            Publish(_topics.DeviceBackupAttributes(mac), DiscoveryPayloads.BackupAttributes(device), HomeAssistantJsonContext.Relaxed.BackupAttributesPayload, force, pending);
             if (choices is not null)
             {
                 Publish(_topics.DeviceRestoreAttributes(mac), DiscoveryPayloads.RestoreAttributes(device), HomeAssistantJsonContext.Relaxed.RestoreAttributesPayload, force, pending);

@@ -32,6 +32,9 @@ internal sealed class HomeAssistantTopics
 
     public string HubAttributes => $"{Base}/hub/attributes";
 
+    /// <summary>The last backup-all's attributes (<c>changed_devices</c>), on the hub's last_run sensor.</summary>
+    public string HubRunAttributes => $"{Base}/hub/run_attributes";
+
     public string Event => $"{Base}/event";
 
     public string BackupAllCommand => $"{Base}/hub/backup_all";
@@ -70,6 +73,9 @@ internal sealed class HomeAssistantTopics
     public string DeviceRestoreAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/restore_attributes";
 
     public string DeviceAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/attributes";
+
+    /// <summary>What changed in the newest backup, on the device's last_backup sensor.</summary>
+    public string DeviceBackupAttributes(Mac mac) => $"{Base}/device/{mac.ToLowerString()}/backup_attributes";
 
     /// <summary>The MAC in <c>{base}/device/{mac}/backup</c>, or null for any other topic.</summary>
     public Mac? MacFromDeviceBackup(string topic) => MacFromDeviceCommand(topic, "/backup");

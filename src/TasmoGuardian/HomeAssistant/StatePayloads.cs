@@ -72,3 +72,19 @@ internal sealed record DeviceAttributesPayload(
     [property: JsonPropertyName("last_attempt")] string? LastAttempt,
     [property: JsonPropertyName("ip")] string? Ip,
     [property: JsonPropertyName("mac")] string Mac);
+
+/// <summary>
+/// The attributes of <c>last_backup</c>: how the newest backup compared with the one before it (contract.md, "What
+/// changed"). <c>changed</c> is null when it cannot be told (<c>changes_unknown</c> says why), and before the first
+/// comparison; <c>changes</c> holds at most 20 names, <c>more</c> counts the rest.
+/// </summary>
+internal sealed record BackupAttributesPayload(
+    [property: JsonPropertyName("changed")] bool? Changed,
+    [property: JsonPropertyName("changes")] IReadOnlyList<string> Changes,
+    [property: JsonPropertyName("more")] int More,
+    [property: JsonPropertyName("compared_with")] string? ComparedWith,
+    [property: JsonPropertyName("changes_unknown")] string? ChangesUnknown);
+
+/// <summary>The attributes of the hub's <c>last_run</c>: the names of the devices whose configuration changed in the last backup-all, sorted.</summary>
+internal sealed record RunAttributesPayload(
+    [property: JsonPropertyName("changed_devices")] IReadOnlyList<string> ChangedDevices);

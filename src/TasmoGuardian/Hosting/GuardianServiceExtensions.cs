@@ -111,6 +111,7 @@ internal static class GuardianServiceExtensions
         builder.Services.AddSingleton<BackupStorageSettings>();
         builder.Services.AddHostedService<BackupStorageWatch>();
         builder.Services.AddSingleton<RetentionHolds>();
+        builder.Services.AddSingleton<ChangeDetector>();
         builder.Services.AddSingleton<DeviceBackup>();
         builder.Services.AddSingleton<DeviceRestore>();
         builder.Services.AddSingleton<RestoreSettings>();

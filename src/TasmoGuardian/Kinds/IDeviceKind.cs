@@ -42,6 +42,12 @@ internal interface IDeviceKind
     /// </summary>
     string? PlatformOf(byte[] backup);
 
+    /// <summary>
+    /// What in this kind's backups is configuration and what the device changes by itself, so two backups can be
+    /// compared (contract.md, "What changed").
+    /// </summary>
+    IBackupComparer Changes { get; }
+
     /// <summary>How a backup is put back; null when this kind cannot be restored (<see cref="NoRestoreReason"/> says why).</summary>
     IRestoreProtocol? Restore { get; }
 

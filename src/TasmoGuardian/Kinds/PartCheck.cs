@@ -31,6 +31,22 @@ internal static class PartCheck
         return body;
     }
 
+    /// <summary>Whether a stored file is a JSON object with every key in <paramref name="keys"/>: how a kind recognises its own files.</summary>
+    public static bool HasKeys(byte[] body, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(keys);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && keys.All(k => document.RootElement.TryGetProperty(k, out _));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The body parsed, when it is JSON and not a web page; <paramref name="what"/> is what it should have been.</summary>
     public static JsonDocument Json(byte[] body, string part, string what = "the device's data", int maxDepth = 64)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using TasmoGuardian.Devices;
 
@@ -13,7 +14,7 @@ internal sealed class DeviceStore : IDeviceStore
 {
     private const string Columns =
         "id, mac, name, ip, type, version, lastbackup, noofbackups, name_source, configured_host, model, hostname, " +
-        "kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen, platform";
+        "kind_data, ha_hidden, last_result, last_reason, last_attempt, last_size, include, first_seen, platform, last_comparison";
 
     private const string SelectAll = $"SELECT {Columns} FROM devices ORDER BY id;";
 
@@ -40,16 +41,20 @@ internal sealed class DeviceStore : IDeviceStore
 
     private const string UpdateInclude = "UPDATE devices SET include = $include WHERE id = $id;";
 
+    // lastbackup: the newest moment a kept file held the device's configuration, its own time or a later one at which a
+    // backup found it unchanged and kept no file (confirmed). Both go with their row: a forgotten row takes its time along.
     private const string Recount = """
         UPDATE devices SET
             noofbackups = (SELECT COUNT(*) FROM backups b WHERE b.device_id = devices.id),
-            lastbackup  = (SELECT MAX(created) FROM backups b WHERE b.device_id = devices.id),
+            lastbackup  = (SELECT MAX(MAX(created, COALESCE(confirmed, created))) FROM backups b WHERE b.device_id = devices.id),
             last_size   = COALESCE((SELECT size FROM backups b WHERE b.device_id = devices.id ORDER BY created DESC, id DESC LIMIT 1), last_size)
         """;
 
     private const string MarkSuccess = """
-        UPDATE devices SET last_result = $success, last_reason = NULL, last_attempt = $attempt WHERE id = $device_id;
+        UPDATE devices SET last_result = $success, last_reason = NULL, last_attempt = $attempt, last_comparison = $comparison WHERE id = $device_id;
         """;
+
+    private const string Confirm = "UPDATE backups SET confirmed = $attempt WHERE id = $id AND device_id = $device_id;";
 
     private const string ReadSummary = "SELECT noofbackups, lastbackup, last_size FROM devices WHERE id = $device_id;";
 
@@ -80,18 +85,25 @@ internal sealed class DeviceStore : IDeviceStore
         return new StoredDevices(devices, unsupported);
     }
 
-    public async Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, CancellationToken cancellationToken)
+    public async Task<(BackupSummary Summary, long Id)> RecordBackupAsync(BackupRecord record, DateTimeOffset attempt, BackupComparison comparison, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var id = Convert.ToInt64(await BackupRows.RunAsync(connection, transaction, BackupRows.Insert, cancellationToken, BackupRows.Bind(record)), CultureInfo.InvariantCulture);
-        await BackupRows.RunAsync(connection, transaction, Recount + " WHERE id = $device_id;", cancellationToken, ("$device_id", record.DeviceId));
-        await BackupRows.RunAsync(connection, transaction, MarkSuccess, cancellationToken,
-            ("$device_id", record.DeviceId), ("$success", (int)BackupResultState.Success), ("$attempt", SqlTime.Write(attempt)));
-        var summary = await SummaryAsync(connection, transaction, record.DeviceId, cancellationToken);
+        var summary = await SucceededAsync(connection, transaction, record.DeviceId, attempt, comparison, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (summary, id);
+    }
+
+    public async Task<BackupSummary> RecordUnchangedAsync(long deviceId, long backupId, DateTimeOffset attempt, BackupComparison comparison, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await BackupRows.RunAsync(connection, transaction, Confirm, cancellationToken, ("$id", backupId), ("$device_id", deviceId), ("$attempt", SqlTime.Write(attempt)));
+        var summary = await SucceededAsync(connection, transaction, deviceId, attempt, comparison, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return summary;
     }
 
     public async Task<BackupSummary> ForgetBackupsAsync(long deviceId, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken)
@@ -167,6 +179,34 @@ internal sealed class DeviceStore : IDeviceStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private static async Task<BackupSummary> SucceededAsync(SqliteConnection connection, SqliteTransaction transaction, long deviceId, DateTimeOffset attempt, BackupComparison comparison, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        await BackupRows.RunAsync(connection, transaction, Recount + " WHERE id = $device_id;", cancellationToken, ("$device_id", deviceId));
+        await BackupRows.RunAsync(connection, transaction, MarkSuccess, cancellationToken,
+            ("$device_id", deviceId), ("$success", (int)BackupResultState.Success), ("$attempt", SqlTime.Write(attempt)),
+            ("$comparison", JsonSerializer.Serialize(comparison, StorageJsonContext.Default.BackupComparison)));
+        return await SummaryAsync(connection, transaction, deviceId, cancellationToken);
+    }
+
+    /// <summary>A stored comparison; one this version cannot read (hand-edited, or a newer version's form) is as good as none.</summary>
+    private static BackupComparison? Comparison(SqliteDataReader r, int column)
+    {
+        if (Text(r, column) is not { } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, StorageJsonContext.Default.BackupComparison);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<BackupSummary> SummaryAsync(SqliteConnection connection, SqliteTransaction transaction, long deviceId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -237,6 +277,7 @@ internal sealed class DeviceStore : IDeviceStore
             Include = r.GetInt32(18) != 0,
             FirstSeen = SqlTime.Read(r.GetValue(19)),
             Platform = Text(r, 20),
+            LastComparison = Comparison(r, 21),
         };
     }
 }

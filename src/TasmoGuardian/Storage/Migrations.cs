@@ -104,6 +104,15 @@ internal static class Migrations
         );
         CREATE INDEX restores_by_device ON restores(device_id, started);
         """,
+
+        // 6 (0.4.0): what changed. A backup that found the configuration unchanged and kept no file (store_unchanged
+        // off) confirms the newest row instead, which keeps the device's lastbackup moving; the device's last comparison
+        // and the devices whose configuration changed in a run, for Home Assistant after a restart.
+        """
+        ALTER TABLE backups ADD COLUMN confirmed       TEXT;
+        ALTER TABLE devices ADD COLUMN last_comparison TEXT;
+        ALTER TABLE runs    ADD COLUMN changed_devices TEXT;
+        """,
     ];
 
     public static int LatestVersion => Steps.Count;

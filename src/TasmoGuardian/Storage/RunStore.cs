@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace TasmoGuardian.Storage;
 
 /// <summary>The <c>runs</c> table: the history of backup-all runs.</summary>
@@ -15,8 +17,8 @@ internal sealed class RunStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO runs (trigger, started, finished, backed_up, skipped, failed)
-            VALUES ($trigger, $started, $finished, $backed_up, $skipped, $failed);
+            INSERT INTO runs (trigger, started, finished, backed_up, skipped, failed, changed_devices)
+            VALUES ($trigger, $started, $finished, $backed_up, $skipped, $failed, $changed_devices);
             """;
         command.Parameters.AddWithValue("$trigger", run.Trigger);
         command.Parameters.AddWithValue("$started", SqlTime.Write(run.Started));
@@ -24,6 +26,7 @@ internal sealed class RunStore
         command.Parameters.AddWithValue("$backed_up", run.BackedUp);
         command.Parameters.AddWithValue("$skipped", run.Skipped);
         command.Parameters.AddWithValue("$failed", run.Failed);
+        command.Parameters.AddWithValue("$changed_devices", JsonSerializer.Serialize([.. run.ChangedDevices], StorageJsonContext.Default.StringArray));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -31,7 +34,7 @@ internal sealed class RunStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT trigger, started, finished, backed_up, skipped, failed FROM runs ORDER BY id DESC LIMIT 1;";
+        command.CommandText = "SELECT trigger, started, finished, backed_up, skipped, failed, changed_devices FROM runs ORDER BY id DESC LIMIT 1;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -44,6 +47,22 @@ internal sealed class RunStore
             SqlTime.Read(reader.GetValue(2)) ?? DateTimeOffset.UnixEpoch,
             reader.GetInt32(3),
             reader.GetInt32(4),
-            reader.GetInt32(5));
+            reader.GetInt32(5))
+        {
+            ChangedDevices = Names(reader.IsDBNull(6) ? null : reader.GetString(6)),
+        };
+    }
+
+    /// <summary>Runs before 0.4.0 recorded no names; text this version cannot read counts as none.</summary>
+    private static string[] Names(string? json)
+    {
+        try
+        {
+            return json is null ? [] : JsonSerializer.Deserialize(json, StorageJsonContext.Default.StringArray) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 }

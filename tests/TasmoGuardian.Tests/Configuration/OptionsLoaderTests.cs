@@ -28,6 +28,7 @@ public sealed class OptionsLoaderTests
         Assert.Null(options.TasmotaPassword);
         Assert.Equal(30, options.RequestTimeoutSeconds);
         Assert.Empty(options.Devices);
+        Assert.True(options.StoreUnchanged);
         Assert.Equal(LogLevel.Information, options.LogLevel);
     }
 
@@ -39,7 +40,7 @@ public sealed class OptionsLoaderTests
              "discovery_prefix":"ha","base_topic":"tg","tasmota_discovery":false,"announce_discovery":false,"backup_dir":"/backup/x","backup_min_hours":0,
              "schedule":"@weekly","keep_backups":10,"tasmota_username":"root","tasmota_password":"pw","request_timeout_seconds":5,
              "devices":[{"host":"192.168.1.7","type":"tasmota","name":"Heater","password":"own"},{"host":"wled.local:8080","type":"WLED"},{"host":"10.0.0.9","type":"tasmota","username":" user "}],
-             "log_level":"debug"}
+             "store_unchanged":false,"log_level":"debug"}
             """);
 
         Assert.Equal(("core-mosquitto", 8883, "u", "p", true), (options.MqttHost, options.MqttPort, options.MqttUsername, options.MqttPassword, options.MqttTls));
@@ -49,6 +50,7 @@ public sealed class OptionsLoaderTests
         Assert.Equal(new DeviceOption("192.168.1.7", DeviceType.Tasmota, "Heater", "own"), options.Devices[0]);
         Assert.Equal(new DeviceOption("wled.local:8080", DeviceType.Wled, null, null), options.Devices[1]);
         Assert.Equal(new DeviceOption("10.0.0.9", DeviceType.Tasmota, null, null, "user"), options.Devices[2]);
+        Assert.False(options.StoreUnchanged);
         Assert.Equal(LogLevel.Debug, options.LogLevel);
     }
 
@@ -71,6 +73,7 @@ public sealed class OptionsLoaderTests
     // Wrong types.
     [InlineData("""{"mqtt_port":"1883"}""", "Invalid option 'mqtt_port': expected a whole number between 1 and 65535, not the text \"1883\".")]
     [InlineData("""{"mqtt_tls":"yes"}""", "Invalid option 'mqtt_tls': expected true or false, not the text \"yes\".")]
+    [InlineData("""{"store_unchanged":0}""", "Invalid option 'store_unchanged': expected true or false, not the number 0.")]
     [InlineData("""{"backup_dir":5}""", "Invalid option 'backup_dir': expected text, not the number 5.")]
     [InlineData("""{"keep_backups":1.5}""", "Invalid option 'keep_backups': expected a whole number between 0 and 100000, not the number 1.5.")]
     [InlineData("""{"devices":{"host":"x"}}""", "Invalid option 'devices': expected a list, not an object.")]

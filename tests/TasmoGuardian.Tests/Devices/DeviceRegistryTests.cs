@@ -34,7 +34,7 @@ public sealed class DeviceRegistryTests : IDisposable
         {
             for (var i = 1; i <= Rounds; i++)
             {
-                await registry.RecordBackupAsync(device.Mac, new BackupRecord(0, device.Id, $"Kitchen/{i}.dmp", 4000 + i, "ab", "13.1.0", start.AddMinutes(i)), start.AddMinutes(i), CancellationToken.None);
+                await registry.RecordBackupAsync(device.Mac, new BackupRecord(0, device.Id, $"Kitchen/{i}.dmp", 4000 + i, "ab", "13.1.0", start.AddMinutes(i)), start.AddMinutes(i), BackupComparison.NotKnown("a test's backup"), CancellationToken.None);
             }
         });
         await Task.WhenAll(observations, results);
@@ -52,6 +52,33 @@ public sealed class DeviceRegistryTests : IDisposable
         // And the database agrees with memory on what it stores.
         var stored = (await services.Devices.LoadAllAsync(CancellationToken.None)).Known.Single();
         Assert.Equal((final.Ip, final.Version), (stored.Ip, stored.Version));
+    }
+
+    [Fact]
+    public async Task AnUnchangedBackupWithoutAFile_MovesLastBackupOn_ButNotTheCount_AndKeepsItOverARestartAndRetention()
+    {
+        var services = new Services(_folder);
+        var device = await services.AddDeviceAsync();
+        var first = new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero);
+        var old = await services.SaveAndRecordAsync(device, first.AddDays(-1));
+        var kept = await services.SaveAndRecordAsync(device, first);
+        var comparison = BackupComparison.Of([], kept.RelativePath);
+
+        await services.Registry.RecordUnchangedAsync(device.Mac, kept.RecordId, first.AddDays(3), comparison, CancellationToken.None);
+
+        var now = services.Registry.Find(device.Mac)!;
+        Assert.Equal((2, first.AddDays(3), BackupResultState.Success, comparison), (now.NoOfBackups, now.LastBackup, now.LastResult, now.LastComparison));
+
+        // A restart recounts every device from its rows: the confirmation goes with its row.
+        await services.RestartAsync();
+        var reloaded = services.Registry.Find(device.Mac)!;
+        Assert.Equal((2, first.AddDays(3), false, 0, kept.RelativePath), (reloaded.NoOfBackups, reloaded.LastBackup, reloaded.LastComparison!.Changed, reloaded.LastComparison.Changes.Count, reloaded.LastComparison.ComparedWith));
+
+        // Forgetting an older row keeps it; forgetting the confirmed row takes its time along.
+        await services.Registry.ForgetBackupsAsync(device.Mac, [old.RecordId], CancellationToken.None);
+        Assert.Equal((1, first.AddDays(3)), (services.Registry.Find(device.Mac)!.NoOfBackups, services.Registry.Find(device.Mac)!.LastBackup));
+        await services.Registry.ForgetBackupsAsync(device.Mac, [kept.RecordId], CancellationToken.None);
+        Assert.Equal((0, (DateTimeOffset?)null), (services.Registry.Find(device.Mac)!.NoOfBackups, services.Registry.Find(device.Mac)!.LastBackup));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class MqttApiDocTests
 
     public static TheoryData<string> PayloadKeys()
     {
-        Type[] payloads = [typeof(HubStatePayload), typeof(HubAttributesPayload), typeof(DeviceStatePayload), typeof(DeviceAttributesPayload), typeof(RestoreAttributesPayload), typeof(BackupEventPayload), typeof(RestoreEventPayload)];
+        Type[] payloads = [typeof(HubStatePayload), typeof(HubAttributesPayload), typeof(DeviceStatePayload), typeof(DeviceAttributesPayload), typeof(RestoreAttributesPayload), typeof(BackupEventPayload), typeof(BackupSucceededPayload), typeof(BackupAttributesPayload), typeof(RunAttributesPayload), typeof(RestoreEventPayload)];
         return new TheoryData<string>(payloads
             .SelectMany(t => t.GetProperties().Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name))
             .OfType<string>()

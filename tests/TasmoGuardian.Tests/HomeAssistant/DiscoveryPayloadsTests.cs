@@ -265,12 +265,23 @@ public sealed class DiscoveryPayloadsTests
     [Fact]
     public void Events_HaveATypeFromTheList_AndOnlyTheirKeys()
     {
-        var ok = new BackupOutcome(Tasmota, BackupOutcomeKind.Succeeded, null, new SavedBackup("Kitchen plug/x.dmp", 4096, "ab"));
+        var ok = new BackupOutcome(Tasmota, BackupOutcomeKind.Succeeded, null, new SavedBackup("Kitchen plug/x.dmp", 4096, "ab"))
+        {
+            Comparison = BackupComparison.Of(["FriendlyName1", "Rule2"], "Kitchen plug/w.dmp"),
+        };
+        var unchanged = ok with
+        {
+            File = new SavedBackup("Kitchen plug/w.dmp", 4096, "ab") { IsNew = false },
+            Comparison = BackupComparison.Of([], "Kitchen plug/w.dmp"),
+        };
+        var first = ok with { Comparison = BackupComparison.NotKnown("this is the device's first backup") };
         var failed = BackupOutcome.Failed(Tasmota, new DeviceFailure(FailureKind.Timeout, "no complete answer within 30 s"));
         var finished = new HubStatus(false, 100, DateTimeOffset.UnixEpoch, 3, 1, 2);
 
-        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096}""", Serialize(DiscoveryPayloads.BackupEvent(ok)));
-        Assert.Equal("""{"event_type":"backup_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","reason":"no complete answer within 30 s"}""", Serialize(DiscoveryPayloads.BackupEvent(failed)));
+        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096,"stored":true,"changed":true,"changes":["FriendlyName1","Rule2"],"more":0,"compared_with":"Kitchen plug/w.dmp","changes_unknown":null}""", Serialize(DiscoveryPayloads.BackupSucceeded(ok)));
+        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/w.dmp","size":4096,"stored":false,"changed":false,"changes":[],"more":0,"compared_with":"Kitchen plug/w.dmp","changes_unknown":null}""", Serialize(DiscoveryPayloads.BackupSucceeded(unchanged)));
+        Assert.Equal("""{"event_type":"backup_succeeded","device":"Kitchen plug","mac":"A1B2C3D4E5F6","file":"Kitchen plug/x.dmp","size":4096,"stored":true,"changed":null,"changes":[],"more":0,"compared_with":null,"changes_unknown":"this is the device's first backup"}""", Serialize(DiscoveryPayloads.BackupSucceeded(first)));
+        Assert.Equal("""{"event_type":"backup_failed","device":"Kitchen plug","mac":"A1B2C3D4E5F6","reason":"no complete answer within 30 s"}""", Serialize(DiscoveryPayloads.BackupFailed(failed)));
         Assert.Equal("""{"event_type":"backup_all_finished","backed_up":3,"skipped":1,"failed":2}""", Serialize(DiscoveryPayloads.RunFinished(finished)));
     }
 
@@ -348,6 +359,8 @@ public sealed class DiscoveryPayloadsTests
     }
 
     private static string Serialize(BackupEventPayload payload) => JsonSerializer.Serialize(payload, HomeAssistantJsonContext.Relaxed.BackupEventPayload);
+
+    private static string Serialize(BackupSucceededPayload payload) => JsonSerializer.Serialize(payload, HomeAssistantJsonContext.Relaxed.BackupSucceededPayload);
 
     private static JsonObject Json(string which)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using TasmoGuardian.Json;
 
 namespace TasmoGuardian.Tests.Json;
@@ -27,4 +28,40 @@ public sealed class JsonCompareTests
     [Fact]
     public void FirstMissing_LeavesIgnoredTopLevelKeysOut() =>
         Assert.Null(JsonCompare.FirstMissing("""{"vid":2405180,"a":1}"""u8.ToArray(), """{"vid":2412100,"a":1}"""u8.ToArray(), exact: false, ignore: ["vid"]));
+
+    [Theory]
+
+    // The same values in another order, spacing or number form: no difference.
+    [InlineData("""{"a":1,"b":{"c":"x"}}""", """{ "b": {"c": "x"}, "a": 1.0 }""", "")]
+
+    // Every path that differs, named by path only; keys and entries that came or went, marked by side.
+    [InlineData("""{"wifi":{"sta":{"ssid":"home","pass":"s"}}}""", """{"wifi":{"sta":{"ssid":"work","pass":"s"}}}""", "wifi.sta.ssid=")]
+    [InlineData("""{"a":1}""", """{"a":1,"b":2}""", "b+")]
+    [InlineData("""{"a":1,"b":2}""", """{"a":1}""", "b-")]
+    [InlineData("""{"nw":{"ins":[{"ip":[1,2]}]}}""", """{"nw":{"ins":[{"ip":[1,3]},{"ip":[0,0]}]}}""", "nw.ins[0].ip[1]= nw.ins[1]+")]
+    [InlineData("""{"a":1}""", """{"a":"1"}""", "a=")]
+    [InlineData("""[1]""", """{"a":1}""", "=")]
+    public void Differences_NamesEveryPath(string before, string after, string expected) =>
+        Assert.Equal(expected, Describe(JsonCompare.Differences(Encoding.UTF8.GetBytes(before), Encoding.UTF8.GetBytes(after))));
+
+    [Fact]
+    public void Differences_LeavesIgnoredPathsOut_AnyIndexForAStar() =>
+        Assert.Equal("relays[0].name=", Describe(JsonCompare.Differences(
+            """{"time":"10:01","relays":[{"ison":true,"name":"a"},{"ison":false}]}"""u8.ToArray(),
+            """{"time":"10:02","relays":[{"ison":false,"name":"b"},{"ison":true}]}"""u8.ToArray(),
+            ["time", "relays[*].ison"])));
+
+    [Fact]
+    public void Differences_NamesDeepChangesAtTheDepthAsked() =>
+        Assert.Equal("1= 3+", Describe(JsonCompare.Differences(
+            """{"1":{"n":"Morning","seg":[{"col":[[255,0,0]]}]},"2":{"n":"Night"}}"""u8.ToArray(),
+            """{"1":{"n":"Morning","seg":[{"col":[[0,255,0]]}]},"2":{"n":"Night"},"3":{"n":"New"}}"""u8.ToArray(),
+            depth: 1)));
+
+    [Fact]
+    public void Differences_RefusesWhatIsNotJson() =>
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => JsonCompare.Differences("{}"u8.ToArray(), "<html>"u8.ToArray()));
+
+    private static string Describe(IReadOnlyList<JsonPathDifference> differences) =>
+        string.Join(' ', differences.Select(d => d.Path + (d.InBefore && d.InAfter ? "=" : d.InAfter ? "+" : "-")));
 }

@@ -114,7 +114,7 @@ public sealed class DatabaseTests : IDisposable
 
         var (from, to) = await new Database(new GuardianPaths(_folder.OptionsFile, _folder.Data)).MigrateAsync(CancellationToken.None);
 
-        Assert.Equal((4, 5), (from, to));
+        Assert.Equal((4, Migrations.LatestVersion), (from, to));
         var backup = Sql.Query(_folder.Database, "SELECT filename, platform, files_filename FROM backups").Single();
         Assert.Equal(("Plug/x.dmp", null, null), ((string?)backup["filename"], backup["platform"], backup["files_filename"]));
         var restoreColumns = Sql.Query(_folder.Database, "PRAGMA table_info(restores)").Select(r => (string)r["name"]!).ToHashSet();

@@ -69,7 +69,7 @@ internal sealed class Services
         content ??= TasmotaDumpBuilder.Build();
         var saved = await Files.SaveAsync(device, content, userFiles, "dmp", "13.1.0", when, CancellationToken.None);
         var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, "13.1.0", when) { FilesFileName = saved.FilesRelativePath };
-        var id = await Registry.RecordBackupAsync(device.Mac, record, when, CancellationToken.None);
+        var id = await Registry.RecordBackupAsync(device.Mac, record, when, BackupComparison.NotKnown("a test's backup"), CancellationToken.None);
         return saved with { RecordId = id };
     }
 }

@@ -12,4 +12,10 @@ internal sealed record SavedBackup(string RelativePath, long Size, string Sha256
 
     /// <summary>The kind's note on what the backup leaves out (<see cref="Kinds.DownloadedBackup.Note"/>).</summary>
     public string? Note { get; init; }
+
+    /// <summary>
+    /// False when the backup found the configuration unchanged and kept no file (store_unchanged off): this is then the
+    /// earlier backup that holds the same configuration.
+    /// </summary>
+    public bool IsNew { get; init; } = true;
 }

@@ -246,7 +246,7 @@ internal sealed class DeviceRestore
     private async Task<DownloadedBackup> PreRestoreBackupAsync(Run run, Action<BackupOutcome> preRestoreDone, CancellationToken cancellationToken)
     {
         var prepared = await _backup.PrepareAsync(new QueuedBackup(run.Target.Mac) { Force = true }, cancellationToken);
-        var outcome = await _backup.CompleteAsync(prepared, prune: false);
+        var outcome = await _backup.CompleteAsync(prepared, preRestore: true);
         preRestoreDone(outcome);
         if (outcome.Kind != BackupOutcomeKind.Succeeded || prepared is not PreparedBackup.Downloaded downloaded || outcome.File is not { } file)
         {

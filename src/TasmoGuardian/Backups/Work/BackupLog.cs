@@ -84,4 +84,13 @@ internal static partial class BackupLog
 
     [LoggerMessage(EventId = 3026, Level = LogLevel.Information, Message = "Retention waits for {DeviceName}: the backups are not where the database says")]
     public static partial void PruneWaits(ILogger logger, string deviceName);
+
+    [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "Backup of {DeviceName}: the configuration is unchanged since {File}; no new file is kept (store_unchanged is off)")]
+    public static partial void Unchanged(ILogger logger, string deviceName, string file);
+
+    [LoggerMessage(EventId = 3028, Level = LogLevel.Information, Message = "Backup of {DeviceName}: changed since {File}: {Changes}")]
+    public static partial void Changed(ILogger logger, string deviceName, string file, string changes);
+
+    [LoggerMessage(EventId = 3029, Level = LogLevel.Information, Message = "Backup of {DeviceName}: whether its configuration changed is not known: {Reason}")]
+    public static partial void ChangesUnknown(ILogger logger, string deviceName, string reason);
 }

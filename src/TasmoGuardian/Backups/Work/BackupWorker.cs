@@ -66,7 +66,7 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
         {
             if (await _runs.LastAsync(cancellationToken) is { } last)
             {
-                _status = new HubStatus(false, 100, last.Finished, last.BackedUp, last.Skipped, last.Failed);
+                _status = new HubStatus(false, 100, last.Finished, last.BackedUp, last.Skipped, last.Failed) { ChangedDevices = last.ChangedDevices };
             }
         }
         catch (SqliteException ex)
@@ -293,7 +293,7 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
                 return;
             }
 
-            run.Count(outcome.Kind);
+            run.Count(outcome);
             if (!run.IsComplete)
             {
                 SetStatus(Status with { Running = true, Progress = run.Progress });
@@ -313,11 +313,11 @@ internal sealed class BackupWorker : BackgroundService, IHostedLifecycleService
         _run = null;
         var finished = _time.GetUtcNow();
         var trigger = run.Trigger.ToString().ToLowerInvariant();
-        var status = new HubStatus(false, 100, finished, run.BackedUp, run.Skipped, run.Failed);
+        var status = new HubStatus(false, 100, finished, run.BackedUp, run.Skipped, run.Failed) { ChangedDevices = run.ChangedDevices };
         BackupLog.AllOperation(_logger, trigger, run.BackedUp, run.Skipped, run.Failed, (long)_time.GetElapsedTime(run.StartTimestamp).TotalMilliseconds);
         SetStatus(status);
         RunFinished?.Invoke(this, status);
-        _ = RecordRunAsync(new RunRecord(trigger, run.Started, finished, run.BackedUp, run.Skipped, run.Failed));
+        _ = RecordRunAsync(new RunRecord(trigger, run.Started, finished, run.BackedUp, run.Skipped, run.Failed) { ChangedDevices = status.ChangedDevices });
     }
 
     private async Task RecordRunAsync(RunRecord record)

@@ -23,6 +23,7 @@ internal sealed class DeviceBackup
     private readonly DeviceCredentials _credentials;
     private readonly RetentionHolds _holds;
     private readonly BackupStorage _storage;
+    private readonly ChangeDetector _changes;
     private readonly GuardianOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceBackup> _logger;
@@ -35,6 +36,7 @@ internal sealed class DeviceBackup
         DeviceCredentials credentials,
         RetentionHolds holds,
         BackupStorage storage,
+        ChangeDetector changes,
         GuardianOptions options,
         TimeProvider time,
         ILogger<DeviceBackup> logger)
@@ -46,6 +48,7 @@ internal sealed class DeviceBackup
         _credentials = credentials;
         _holds = holds;
         _storage = storage;
+        _changes = changes;
         _options = options;
         _time = time;
         _logger = logger;
@@ -91,18 +94,19 @@ internal sealed class DeviceBackup
     }
 
     /// <summary>The local part. Not cancellable: once a file is in place its row must follow, or a stop would split them.</summary>
-    public Task<BackupOutcome> CompleteAsync(PreparedBackup prepared) => CompleteAsync(prepared, prune: true);
+    public Task<BackupOutcome> CompleteAsync(PreparedBackup prepared) => CompleteAsync(prepared, preRestore: false);
 
-    /// <param name="prune">
-    /// False for a restore's pre-restore backup: retention waits for the next ordinary backup, so a restore never prunes
-    /// the backup it is putting back (with keep_backups 1 it would, every time).
+    /// <param name="preRestore">
+    /// True for a restore's pre-restore backup. Retention waits for the next ordinary backup, so a restore never prunes
+    /// the backup it is putting back (with keep_backups 1 it would, every time). And it always keeps a file of its own,
+    /// also with store_unchanged off: it is how the restore is undone, and the restore records it by its own row.
     /// </param>
-    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, bool prune)
+    public async Task<BackupOutcome> CompleteAsync(PreparedBackup prepared, bool preRestore)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var outcome = prepared switch
         {
-            PreparedBackup.Downloaded downloaded => await SaveAsync(downloaded, prune),
+            PreparedBackup.Downloaded downloaded => await SaveAsync(downloaded, preRestore),
             PreparedBackup.Failed failed => await FailAsync(failed.Device, failed.Failure),
             _ => BackupOutcome.Skipped(prepared.Device),
         };
@@ -114,12 +118,22 @@ internal sealed class DeviceBackup
     public async Task<WorkOutcome> CompleteWorkAsync(PreparedBackup prepared) =>
         prepared is PreparedBackup.Finished finished ? finished.Outcome : await CompleteAsync(prepared);
 
-    private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared, bool prune)
+    private async Task<BackupOutcome> SaveAsync(PreparedBackup.Downloaded prepared, bool preRestore)
     {
         var device = prepared.Device;
         var download = prepared.Backup;
         var version = download.Version ?? device.Version;
+        var (comparison, previous) = await _changes.CompareAsync(device, download, CancellationToken.None);
+        LogComparison(device, comparison);
         var downloadedAt = _time.GetTimestamp();
+
+        // After a firmware update the same configuration is kept once more, so the newest file is always in the format
+        // of the firmware the device runs (its name and row tell that version).
+        if (!preRestore && !_options.StoreUnchanged && comparison.Changed == false && previous is not null && previous.Version == version)
+        {
+            return await KeepPreviousAsync(prepared, previous, comparison);
+        }
+
         SavedBackup saved;
         try
         {
@@ -134,7 +148,7 @@ internal sealed class DeviceBackup
         try
         {
             var record = new BackupRecord(0, device.Id, saved.RelativePath, saved.Size, saved.Sha256, version, prepared.Attempt) { Platform = download.Platform, FilesFileName = saved.FilesRelativePath };
-            var id = await _registry.RecordBackupAsync(device.Mac, record, prepared.Attempt, CancellationToken.None);
+            var id = await _registry.RecordBackupAsync(device.Mac, record, prepared.Attempt, comparison, CancellationToken.None);
             saved = saved with { RecordId = id, Note = download.Note };
         }
         catch (SqliteException ex)
@@ -155,13 +169,58 @@ internal sealed class DeviceBackup
             await LearnPlatformAsync(device, platform);
         }
 
-        if (prune)
+        if (!preRestore)
         {
             await PruneAsync(device);
         }
 
         BackupLog.Phases(_logger, device.Name, Ms(prepared.Started, downloadedAt), Ms(downloadedAt, writtenAt), Ms(writtenAt, recordedAt), Ms(recordedAt, _time.GetTimestamp()));
-        return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, saved);
+        return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, saved) with { Comparison = comparison };
+    }
+
+    /// <summary>
+    /// store_unchanged off and nothing changed: no file and no row, but the device's last backup and result move on,
+    /// recorded on the stored backup that holds this configuration, so neither the skip rule nor the stale problem sees
+    /// a device that was not backed up.
+    /// </summary>
+    private async Task<BackupOutcome> KeepPreviousAsync(PreparedBackup.Downloaded prepared, BackupRecord previous, BackupComparison comparison)
+    {
+        var device = prepared.Device;
+        try
+        {
+            await _registry.RecordUnchangedAsync(device.Mac, previous.Id, prepared.Attempt, comparison, CancellationToken.None);
+        }
+        catch (SqliteException ex)
+        {
+            return await FailAsync(device, new DeviceFailure(FailureKind.WriteFailed, $"cannot record the backup in the database: {ex.Message}"));
+        }
+
+        if (prepared.Backup.Platform is { } platform && platform != device.Platform)
+        {
+            await LearnPlatformAsync(device, platform);
+        }
+
+        BackupLog.Unchanged(_logger, device.Name, previous.FileName);
+        var kept = new SavedBackup(previous.FileName, previous.Size, previous.Sha256)
+        {
+            FilesRelativePath = previous.FilesFileName,
+            RecordId = previous.Id,
+            Note = prepared.Backup.Note,
+            IsNew = false,
+        };
+        return BackupOutcome.Succeeded(_registry.Find(device.Mac) ?? device, kept) with { Comparison = comparison };
+    }
+
+    private void LogComparison(Device device, BackupComparison comparison)
+    {
+        if (comparison.Changed is null)
+        {
+            BackupLog.ChangesUnknown(_logger, device.Name, comparison.Unknown ?? "-");
+        }
+        else if (comparison.Changed == true)
+        {
+            BackupLog.Changed(_logger, device.Name, comparison.ComparedWith ?? "-", string.Join(", ", comparison.Changes) + (comparison.More > 0 ? $" and {comparison.More} more" : string.Empty));
+        }
     }
 
     private async Task<BackupOutcome> FailAsync(Device device, DeviceFailure failure)

@@ -16,6 +16,9 @@ internal enum BackupOutcomeKind
 /// <summary>How one device's backup ended.</summary>
 internal sealed record BackupOutcome(Device Device, BackupOutcomeKind Kind, DeviceFailure? Failure, SavedBackup? File) : WorkOutcome(Device)
 {
+    /// <summary>How a successful backup compared with the one before it; null for one that failed or was skipped.</summary>
+    public BackupComparison? Comparison { get; init; }
+
     public static BackupOutcome Succeeded(Device device, SavedBackup file) => new(device, BackupOutcomeKind.Succeeded, null, file);
 
     public static BackupOutcome Skipped(Device device) => new(device, BackupOutcomeKind.Skipped, null, null);

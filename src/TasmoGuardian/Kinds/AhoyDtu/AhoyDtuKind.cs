@@ -44,6 +44,8 @@ internal sealed class AhoyDtuKind : IDeviceKind
 
     public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", info => Parse(info).Platform);
 
+    public IBackupComparer Changes => AhoyDtuChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -47,6 +47,8 @@ internal sealed partial class AiOnTheEdgeKind : IDeviceKind
     // The firmware runs on the ESP32 only.
     public string? PlatformOf(byte[] backup) => "ESP32";
 
+    public IBackupComparer Changes => AiOnTheEdgeChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

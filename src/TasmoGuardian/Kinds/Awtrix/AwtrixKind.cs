@@ -45,6 +45,8 @@ internal sealed class AwtrixKind : IDeviceKind
     // The firmware runs on the ESP32 only.
     public string? PlatformOf(byte[] backup) => "ESP32";
 
+    public IBackupComparer Changes => AwtrixChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

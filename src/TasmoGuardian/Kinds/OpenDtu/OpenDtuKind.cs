@@ -40,6 +40,8 @@ internal sealed class OpenDtuKind : IDeviceKind
 
     public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", InfoPlatform);
 
+    public IBackupComparer Changes => OpenDtuChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -56,6 +56,8 @@ internal sealed partial class OpenHaspKind : IDeviceKind
 
     public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, InfoFile, PlatformOfInfo);
 
+    public IBackupComparer Changes => OpenHaspChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -39,6 +39,8 @@ internal sealed class ShellyGen1Kind : IDeviceKind
     // Shelly backups record no chip: a restore onto another device is refused for Shelly anyway.
     public string? PlatformOf(byte[] backup) => null;
 
+    public IBackupComparer Changes => ShellyChanges.Gen1;
+
     public IRestoreProtocol? Restore => null;
 
     // The worker puts "Shelly devices cannot be restored by Tasmo Guardian: " before it, and Gen2 and later can be.

@@ -47,6 +47,8 @@ internal sealed class ShellyGen2Kind : IDeviceKind
     // Shelly backups record no chip; the model (Shelly.GetDeviceInfo) is what a restore must match.
     public string? PlatformOf(byte[] backup) => null;
 
+    public IBackupComparer Changes => ShellyChanges.Gen2;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -30,6 +30,8 @@ internal sealed class TasmotaKind : IDeviceKind
 
     public string? PlatformOf(byte[] backup) => TasmotaDump.Validate(backup) is { Failure: null } validation ? validation.Platform : null;
 
+    public IBackupComparer Changes => TasmotaChanges.Instance;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;

@@ -124,7 +124,7 @@ internal sealed class TasmotaSettings
 
             // SettingsConfigRestore checks the CRC of every driver but driver 0.
             var valid = index == 0 || TasmotaChecksums.Crc32(data[4..]) == BinaryPrimitives.ReadUInt32LittleEndian(data);
-            drivers.Add(new DriverFile(name, size, valid));
+            drivers.Add(new DriverFile(name, size, valid) { Data = data.ToArray() });
             offset = dataStart + ((size / 16) * 16) + 16;
         }
 
@@ -195,7 +195,8 @@ internal sealed class TasmotaSettings
         }
     }
 
-    private static bool IsSelfChanging(int offset, uint version)
+    /// <summary>Whether the firmware rewrites the byte at <paramref name="offset"/> by itself in settings of <paramref name="version"/>.</summary>
+    public static bool IsSelfChanging(int offset, uint version)
     {
         foreach (var field in SelfChangingFields)
         {
@@ -221,5 +222,9 @@ internal sealed class TasmotaSettings
     }
 
     /// <summary>One driver file of the file-system variant: its name, size, and whether its checksum holds.</summary>
-    public sealed record DriverFile(string Name, int Size, bool ChecksumValid);
+    public sealed record DriverFile(string Name, int Size, bool ChecksumValid)
+    {
+        /// <summary>The driver's data (its CRC first, for drivers other than 0); empty when the file is cut short.</summary>
+        public byte[] Data { get; init; } = [];
+    }
 }

@@ -30,6 +30,8 @@ internal sealed class WledKind : IDeviceKind
 
     public string? PlatformOf(byte[] backup) => BackupZip.InfoPlatform(backup, "info.json", info => WledInfoParser.Parse(info, out _)?.Platform);
 
+    public IBackupComparer Changes => WledChanges.Comparer;
+
     public IRestoreProtocol? Restore { get; }
 
     public string? NoRestoreReason => null;
