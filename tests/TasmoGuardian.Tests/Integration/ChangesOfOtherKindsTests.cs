@@ -40,7 +40,8 @@ public sealed class ChangesOfOtherKindsTests : FileKindTestContext
         shelly.Config["wifi"]!["sta"]!["ssid"] = "upstairs";
         await BackUpAsync(shelly.Mac);
 
-        Assert.Equal((true, $"wifi.sta.ssid,kvs:counter,scripts/{id}_night_light.js"), ((bool?)Last(shelly.Mac)["changed"], Names(Last(shelly.Mac)["changes"])));
+        // Shelly.GetConfig holds each script's own settings (name, enable) as "script:<id>", as the firmware's does.
+        Assert.Equal((true, $"wifi.sta.ssid,script:{id},kvs:counter,scripts/{id}_night_light.js"), ((bool?)Last(shelly.Mac)["changed"], Names(Last(shelly.Mac)["changes"])));
     }
 
     [Fact]
