@@ -36,6 +36,10 @@ internal sealed class DemoFleet : IAsyncDisposable
         demo.Given(demo.Own(FakeAhoyDtu.Start()).Host, "ahoydtu", "Roof solar");
         var meter = demo.Own(FakeAiOnTheEdge.Start());
         await fleet.PublishAsync($"{meter.MainTopic}/MAC", meter.ColonMac, retain: true);
+
+        // The app pairs the MAC with the device given by address through this announced IP (its own look at port 80
+        // of that IP finds nothing here, and says so once in the log).
+        await fleet.PublishAsync($"{meter.MainTopic}/IP", meter.Ip, retain: true);
         demo.Given(meter.Host, "ai_on_the_edge", "Water meter");
         demo.Given(demo.Own(FakeAwtrix.Start()).Host, "awtrix", "Living room clock");
         demo.Given(demo.Own(FakeOpenHasp.Start()).Host, "openhasp", "Wall plate");
