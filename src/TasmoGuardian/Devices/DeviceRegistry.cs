@@ -209,8 +209,8 @@ internal sealed class DeviceRegistry
         await UnderLockAsync(mac, async current =>
         {
             (var summary, id) = await _store.RecordBackupAsync(record with { DeviceId = current.Id }, succeededAt, comparison, cancellationToken);
-            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt, LastComparison = comparison };
-        }, cancellationToken);
+            return Succeeded(current, summary, succeededAt, comparison);
+        }, DeviceChange.Backup, mustBeKnown: true, cancellationToken);
         return id;
     }
 
@@ -225,13 +225,13 @@ internal sealed class DeviceRegistry
         return UnderLockAsync(mac, async current =>
         {
             var summary = await _store.RecordUnchangedAsync(current.Id, backupId, succeededAt, comparison, cancellationToken);
-            return WithSummary(current, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = succeededAt, LastComparison = comparison };
-        }, cancellationToken);
+            return Succeeded(current, summary, succeededAt, comparison);
+        }, DeviceChange.Backup, mustBeKnown: true, cancellationToken);
     }
 
     /// <summary>Forgets backup rows (retention, or files the user deleted on purpose) and recounts the device.</summary>
     public Task ForgetBackupsAsync(Mac mac, IReadOnlyCollection<long> backupIds, CancellationToken cancellationToken) =>
-        UnderLockAsync(mac, async current => WithSummary(current, await _store.ForgetBackupsAsync(current.Id, backupIds, cancellationToken)), cancellationToken);
+        UnderLockAsync(mac, async current => WithSummary(current, await _store.ForgetBackupsAsync(current.Id, backupIds, cancellationToken)), DeviceChange.Backup, mustBeKnown: true, cancellationToken);
 
     /// <summary>A restore onto the device started or ended (the restores table has it already).</summary>
     public Task SetRestoreStateAsync(Mac mac, RestoreState state, CancellationToken cancellationToken) =>
@@ -285,19 +285,42 @@ internal sealed class DeviceRegistry
         return stored;
     }
 
+    private static Device Succeeded(Device device, BackupSummary summary, DateTimeOffset at, BackupComparison comparison) =>
+        WithSummary(device, summary) with { LastResult = BackupResultState.Success, LastReason = null, LastAttempt = at, LastComparison = comparison };
+
     private static Device WithSummary(Device device, BackupSummary summary) =>
         device with { NoOfBackups = summary.NoOfBackups, LastBackup = summary.LastBackup, LastBackupSize = summary.LastSize };
 
-    /// <summary>Like <see cref="ChangeAsync"/>, for a change whose new value comes from the store's answer.</summary>
-    private async Task UnderLockAsync(Mac mac, Func<Device, Task<Device>> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lock, the change, and then the new value in place and listeners told (only when it differs). A change may
+    /// store first; what it returns is what the store now holds. A backup recorded for a device the registry does not
+    /// know is a bug (<paramref name="mustBeKnown"/>); a switch or a visibility change for one is simply nothing to do.
+    /// </summary>
+    private async Task UnderLockAsync(Mac mac, Func<Device, Task<Device>> change, DeviceChange kind, bool mustBeKnown, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            var current = Find(mac) ?? throw new InvalidOperationException($"{mac} is not a known device.");
+            if (Find(mac) is not { } current)
+            {
+                if (mustBeKnown)
+                {
+                    throw new InvalidOperationException($"{mac} is not a known device.");
+                }
+
+                return;
+            }
+
             var result = await change(current);
+            if (result == current)
+            {
+                return;
+            }
+
             Put(result);
-            Raise(result, DeviceChange.Backup);
+
+            // Still under the lock: listeners hear the changes in the order they were made.
+            Raise(result, kind);
         }
         finally
         {
@@ -353,36 +376,22 @@ internal sealed class DeviceRegistry
     /// replaces the current value. Listeners hear of it before the lock is released, so in order; they must not wait
     /// on the registry themselves.
     /// </summary>
-    private async Task ChangeAsync(Mac mac, Func<Device, Device> change, Func<Device, Device, CancellationToken, Task>? persist, DeviceChange kind, CancellationToken cancellationToken)
-    {
-        await _changes.WaitAsync(cancellationToken);
-        Device result;
-        try
-        {
-            if (Find(mac) is not { } current)
+    private Task ChangeAsync(Mac mac, Func<Device, Device> change, Func<Device, Device, CancellationToken, Task>? persist, DeviceChange kind, CancellationToken cancellationToken) =>
+        UnderLockAsync(
+            mac,
+            async current =>
             {
-                return;
-            }
+                var result = change(current);
+                if (result != current && persist is not null)
+                {
+                    await persist(current, result, cancellationToken);
+                }
 
-            result = change(current);
-            if (result == current)
-            {
-                return;
-            }
-
-            if (persist is not null)
-            {
-                await persist(current, result, cancellationToken);
-            }
-
-            Put(result);
-            Raise(result, kind);
-        }
-        finally
-        {
-            _changes.Release();
-        }
-    }
+                return result;
+            },
+            kind,
+            mustBeKnown: false,
+            cancellationToken);
 
     private Task UpdateStoredAsync(Device previous, Device next, CancellationToken cancellationToken) => _store.UpdateAsync(next, cancellationToken);
 

@@ -45,7 +45,7 @@ internal sealed class BackupReconciler
 
         var rows = await _backups.ListAllAsync(cancellationToken);
         var recorded = rows.Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
-        var lost = rows.Where(r => !ExistsSafely(r.FileName)).ToList();
+        var lost = Missing(rows);
 
         // The backups are away, not lost: nothing is forgotten, and the hub says why until they are back.
         var away = _storage.AwayReason(rows, lost);
@@ -141,7 +141,7 @@ internal sealed class BackupReconciler
     public async Task<bool> RecheckAsync(CancellationToken cancellationToken)
     {
         var rows = await _backups.ListAllAsync(cancellationToken);
-        var away = _storage.AwayReason(rows, [.. rows.Where(r => !ExistsSafely(r.FileName))]);
+        var away = _storage.AwayReason(rows, Missing(rows));
         if (away is null)
         {
             if (_storage.SetBack())
@@ -167,7 +167,7 @@ internal sealed class BackupReconciler
         var rows = await _backups.ListAllAsync(cancellationToken);
         var devices = registry.Snapshot().ToDictionary(d => d.Id);
         var forgotten = 0;
-        foreach (var device in rows.Where(r => !ExistsSafely(r.FileName)).GroupBy(r => r.DeviceId))
+        foreach (var device in Missing(rows).GroupBy(r => r.DeviceId))
         {
             foreach (var row in device)
             {
@@ -190,6 +190,9 @@ internal sealed class BackupReconciler
     }
 
     private static string FileNameOf(string relative) => relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>The rows whose file is not in backup_dir.</summary>
+    private List<BackupRecord> Missing(IEnumerable<BackupRecord> rows) => [.. rows.Where(r => !ExistsSafely(r.FileName))];
 
     private bool ExistsSafely(string relative)
     {
